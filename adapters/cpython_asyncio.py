@@ -1,0 +1,74 @@
+"""CPython adapter: `asyncio.start_server` connections as the `tinyweb.stream` seam.
+
+For developing and testing on a laptop; `webserver.run()` picks it on CPython.
+
+    server = await app.start("127.0.0.1", 8081)   # uses this adapter
+"""
+
+import asyncio
+import socket
+
+
+class Stream:
+    """An (asyncio.StreamReader, asyncio.StreamWriter) pair behind the seam's methods."""
+
+    def __init__(self, reader, writer):
+        self.reader = reader
+        self.writer = writer
+        self.peer = writer.get_extra_info("peername")
+
+    async def read(self, n):
+        return await self.reader.read(n)
+
+    async def readinto(self, buf):
+        data = await self.reader.read(len(buf))
+        n = len(data)
+        buf[:n] = data
+        return n
+
+    async def write(self, data):
+        self.writer.write(data)
+        await self.writer.drain()
+
+    async def close(self):
+        writer = self.writer
+        if writer.is_closing():
+            return
+        writer.close()
+        try:
+            await writer.wait_closed()
+        except OSError:  # the peer reset the connection first
+            pass
+
+
+class Listener:
+    def __init__(self, server):
+        self.server = server
+        self.port = server.sockets[0].getsockname()[1] if server.sockets else None
+
+    def close(self):
+        self.server.close()
+
+    async def wait_closed(self):
+        # Python 3.12+ waits here for every connection too; the core cancels those first.
+        try:
+            await asyncio.wait_for(self.server.wait_closed(), 5)
+        except asyncio.TimeoutError:
+            pass
+
+
+async def start_server(handle_connection, host, port, backlog, **options):
+    """Listen with asyncio; `options` go to `asyncio.start_server` (e.g. reuse_port)."""
+
+    async def on_connect(reader, writer):
+        sock = writer.get_extra_info("socket")
+        if sock is not None:
+            # Our responses go out in a few writes at most: don't wait for ACKs (Nagle).
+            try:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError:
+                pass
+        await handle_connection(Stream(reader, writer))
+
+    server = await asyncio.start_server(on_connect, host, port, backlog=backlog, **options)
+    return Listener(server)

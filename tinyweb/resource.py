@@ -1,0 +1,125 @@
+"""REST resources: call a resource method with the request's data and send what it returns.
+
+    class Customer:
+        def get(self, data, headers, id):
+            return {'id': id}                  # 200, JSON
+        def post(self, data, headers, id):
+            return {'created': id}, 201        # any status; a third item adds headers
+
+A method may also yield str/bytes chunks (sent with chunked encoding, for big payloads), be
+`async def` on CPython, or be an async generator on CPython.
+"""
+
+import json
+
+from .compat import generator_type, is_async_iterator, is_awaitable
+from .protocol import LAST_CHUNK, encode_chunk, parse_query_string
+
+# Route options that configure the route instead of reaching the resource's methods.
+ROUTE_OPTIONS = (
+    "save_headers",
+    "max_body_size",
+    "allowed_access_control_headers",
+    "allowed_access_control_origins",
+)
+
+# Headers every resource saves, so methods can check them ("to aid in Authorization").
+DEFAULT_SAVED = ["Content-Length", "Content-Type", "Authorization"]
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def split_options(kwargs):
+    """Split `add_resource` kwargs into (route options, kwargs for the methods)."""
+    route = {}
+    extra = {}
+    for k, v in kwargs.items():
+        if k in ROUTE_OPTIONS:
+            route[k] = v
+        else:
+            extra[k] = v
+    saved = list(DEFAULT_SAVED)
+    for name in route.get("save_headers") or ():
+        if name not in saved:
+            saved.append(name)
+    route["save_headers"] = saved
+    return route, extra
+
+
+async def restful_resource_handler(req, resp, **params):
+    """The route handler behind every resource: data in, JSON (or chunks) out."""
+    method = req.method
+    callmap = req.route.callmap
+    entry = callmap.get(method) or (method == b"HEAD" and callmap.get(b"GET"))
+    fn, extra = entry
+    data = await req.read_parse_form_data()
+    if req.query_string:
+        data.update(parse_query_string(req.query_string))
+    if extra:
+        params.update(extra)
+    res = fn(data, req.headers, **params)
+    if is_awaitable(res):  # CPython coroutine
+        res = await res
+    # Like TinyWeb: REST answers are HTTP/1.1 with Connection: close, CORS headers included.
+    resp.version = "1.1"
+    resp.add_header("Connection", "close")
+    resp.add_access_control_headers()
+    if is_async_iterator(res):
+        await _send_chunks_async(resp, res)
+        return
+    if isinstance(res, generator_type):
+        # An `async def` on MicroPython is a generator too: if it returns before yielding
+        # anything, its return value is the result.
+        try:
+            first = next(res)
+        except StopIteration as e:
+            res = e.args[0] if e.args else None
+        else:
+            await _send_chunks(resp, first, res)
+            return
+    await send_result(resp, res)
+
+
+async def send_result(resp, res):
+    """Send a handler's result: body, (body, status) or (body, status, headers)."""
+    if isinstance(res, tuple):
+        if len(res) > 2 and res[2]:
+            for k, v in res[2].items():
+                resp.add_header(k, v)
+        resp.code = res[1]
+        res = res[0]
+    if res is None:
+        raise ValueError("a resource method must return a result")
+    if isinstance(res, (dict, list)):
+        res = json.dumps(res)
+    await resp.send_body(res, "application/json")
+
+
+async def _start_chunked(resp):
+    resp.add_header("Content-Type", "application/json")
+    resp.add_header("Transfer-Encoding", "chunked")
+    await resp._send_headers()
+
+
+async def _send_chunks(resp, first, rest):
+    await _start_chunked(resp)
+    if resp.is_head:
+        return
+    writer = resp.writer
+    if first:
+        await writer.write(encode_chunk(first))
+    for chunk in rest:
+        if chunk:
+            await writer.write(encode_chunk(chunk))
+    await writer.write(LAST_CHUNK)
+
+
+async def _send_chunks_async(resp, agen):
+    await _start_chunked(resp)
+    if resp.is_head:
+        return
+    writer = resp.writer
+    async for chunk in agen:
+        if chunk:
+            await writer.write(encode_chunk(chunk))
+    await writer.write(LAST_CHUNK)

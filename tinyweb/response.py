@@ -1,0 +1,166 @@
+"""The HTTP response a handler writes: status, headers, then the body, streamed.
+
+    @app.route('/')
+    async def index(req, resp):
+        await resp.start_html()
+        await resp.send('<h1>Hello</h1>')
+"""
+
+from .compat import EACCES, ENOENT, file_size
+from .mime import content_type_for
+from .protocol import HTTPException, is_bad_header_value, reason_for, status_line_and_headers
+
+
+class response:
+    """One HTTP response. Strings here are str (bytes are accepted too), as in TinyWeb."""
+
+    def __init__(self, _writer):
+        self.writer = _writer
+        self.code = 200
+        # A custom reason phrase; None means the standard one for `code`.
+        self.reason = None
+        self.version = "1.0"
+        self.headers = {}
+        # Set by the server: the route's CORS settings, and whether this answers a HEAD.
+        self.params = {}
+        self.headers_sent = False
+        self.is_head = False
+        # A buffer the server lends for file sending (the connection's receive buffer).
+        self.file_buffer = None
+
+    def add_header(self, key, value):
+        """Set a response header: resp.add_header('Cache-Control', 'no-store')."""
+        value = str(value)
+        if is_bad_header_value(value) or is_bad_header_value(key):
+            raise ValueError("CR or LF in a header")
+        self.headers[key] = value
+
+    def add_access_control_headers(self):
+        """Add the CORS headers of the route (`allowed_access_control_*` options)."""
+        params = self.params
+        self.add_header("Access-Control-Allow-Origin", params.get("allowed_access_control_origins", "*"))
+        self.add_header(
+            "Access-Control-Allow-Methods", params.get("allowed_access_control_methods", "GET, POST")
+        )
+        self.add_header(
+            "Access-Control-Allow-Headers", params.get("allowed_access_control_headers", "*")
+        )
+
+    async def _send_headers(self):
+        """Send the status line and headers, once. TinyWeb apps call this name too."""
+        if self.headers_sent:
+            raise RuntimeError("headers already sent")
+        self.headers_sent = True
+        await self.writer.write(
+            status_line_and_headers(self.version, self.code, self.reason, self.headers)
+        )
+
+    async def send_headers(self):
+        """Send the status line and headers now (start_html() and friends call this)."""
+        await self._send_headers()
+
+    async def start(self, content_type=None):
+        """Send the head with an optional Content-Type."""
+        if content_type:
+            self.add_header("Content-Type", content_type)
+        await self._send_headers()
+
+    async def start_html(self):
+        """Start a text/html response (UTF-8)."""
+        await self.start("text/html; charset=utf-8")
+
+    async def start_json(self):
+        """Start an application/json response."""
+        await self.start("application/json")
+
+    async def send(self, payload):
+        """Send part of the body: str (sent as UTF-8), bytes, bytearray or memoryview.
+
+        Sends the head first if nobody has yet (status 200 and the headers set so far).
+        """
+        if not self.headers_sent:
+            await self._send_headers()
+        if self.is_head:
+            return
+        if isinstance(payload, str):
+            payload = payload.encode("utf-8")
+        if payload:
+            await self.writer.write(payload)
+
+    async def send_body(self, body, content_type=None):
+        """Send a whole response at once, with its Content-Length in bytes."""
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        if content_type:
+            self.add_header("Content-Type", content_type)
+        self.add_header("Content-Length", len(body))
+        await self._send_headers()
+        if body and not self.is_head:
+            await self.writer.write(body)
+
+    async def error(self, code, msg=None):
+        """Answer with status `code` and a short text body (`msg`, or the reason phrase)."""
+        self.code = code
+        if msg is None:
+            msg = "%d %s\n" % (code, self.reason or reason_for(code))
+        await self.send_body(msg, "text/plain; charset=utf-8")
+
+    async def redirect(self, location, msg=None):
+        """Answer 302 Found with a Location header."""
+        self.code = 302
+        self.add_header("Location", location)
+        await self.send_body(msg or "", "text/plain; charset=utf-8" if msg else None)
+
+    async def send_file(
+        self, filename, content_type=None, content_encoding=None, max_age=2592000, buf_size=None
+    ):
+        """Send a file from the local filesystem as the whole response.
+
+        The type comes from the file name unless `content_type` is given; `max_age` (seconds)
+        sets Cache-Control, 0 turns caching off. A missing file answers 404; a name with a
+        ".." segment or a NUL byte answers 403 and never reaches the filesystem.
+        """
+        if not is_safe_path(filename):
+            raise HTTPException(403)
+        try:
+            size = file_size(filename)
+            f = open(filename, "rb")
+        except OSError as e:
+            if e.args and e.args[0] in (ENOENT, EACCES, 2, 13):
+                raise HTTPException(404)
+            raise
+        try:
+            self.add_header("Content-Type", content_type or content_type_for(filename))
+            self.add_header("Content-Length", size)
+            if content_encoding:
+                self.add_header("Content-Encoding", content_encoding)
+            if max_age:
+                self.add_header("Cache-Control", "max-age=%d, public" % max_age)
+            else:
+                self.add_header("Cache-Control", "no-cache")
+            await self._send_headers()
+            if self.is_head or not size:
+                return
+            buf = self.file_buffer
+            if buf is None or (buf_size and buf_size != len(buf)):
+                buf = bytearray(min(size, buf_size or 512))
+            mv = memoryview(buf)
+            while True:
+                n = f.readinto(buf)
+                if not n:
+                    break
+                await self.writer.write(mv[:n])
+        finally:
+            f.close()
+
+
+def is_safe_path(path):
+    """False for a file name that could leave the folder it was built in."""
+    if isinstance(path, bytes):
+        path = path.decode()
+    if "\x00" in path:
+        return False
+    for part in path.replace("\\", "/").split("/"):
+        if part == "..":
+            return False
+    return True

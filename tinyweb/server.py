@@ -1,0 +1,438 @@
+"""The `webserver`: routes, connection handling, limits, start and shutdown.
+
+    app = tinyweb.webserver()
+
+    @app.route('/')
+    async def index(req, resp):
+        await resp.start_html()
+        await resp.send('<h1>Hello</h1>')
+
+    app.run(host='0.0.0.0', port=8081)
+"""
+
+from . import presets
+from .compat import (
+    PEER_GONE,
+    asyncio,
+    current_task,
+    default_adapter,
+    format_exception,
+    generator_type,
+    get_event_loop,
+    is_awaitable,
+    print_exception,
+    sleep_ms,
+    ticks_diff,
+    ticks_ms,
+)
+from .protocol import HTTPException
+from .reader import Reader
+from .request import request
+from .resource import METHODS, restful_resource_handler, split_options
+from .response import response
+from .router import Route, Router, allowed_methods, pick
+
+_OPTIONS = b"OPTIONS"
+_HEAD = b"HEAD"
+
+# The answer to a connection that finds every slot busy and the waiting line full.
+_BUSY = b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n"
+
+
+class _Connection:
+    """One client connection: its stream, with a deadline the watchdog enforces on I/O.
+
+    It implements the `Stream` seam itself, so the reader and the response write through it
+    and every read or write that stalls past `request_timeout` gets cancelled.
+    """
+
+    def __init__(self, stream, timeout_ms):
+        self.stream = stream
+        self.timeout_ms = timeout_ms
+        self.task = current_task()
+        # While the request head is read this is fixed (the whole head must arrive in time);
+        # afterwards it is set around each read or write. None: no deadline running.
+        self.deadline = ticks_ms() + timeout_ms
+        self.timed_out = False
+
+    async def read(self, n):
+        if self.deadline is not None:
+            return await self.stream.read(n)
+        self.deadline = ticks_ms() + self.timeout_ms
+        try:
+            return await self.stream.read(n)
+        finally:
+            self.deadline = None
+
+    async def readinto(self, buf):
+        if self.deadline is not None:
+            return await self.stream.readinto(buf)
+        self.deadline = ticks_ms() + self.timeout_ms
+        try:
+            return await self.stream.readinto(buf)
+        finally:
+            self.deadline = None
+
+    async def write(self, data):
+        if self.deadline is not None:
+            return await self.stream.write(data)
+        self.deadline = ticks_ms() + self.timeout_ms
+        try:
+            await self.stream.write(data)
+        finally:
+            self.deadline = None
+
+    async def close(self):
+        await self.stream.close()
+
+
+class ServerHandle:
+    """What `webserver.start()` returns: the running server, to stop or wait on.
+
+    server = await app.start('127.0.0.1', 8081)
+    ...
+    server.close(); await server.wait_closed()
+    """
+
+    def __init__(self, app, listener):
+        self.app = app
+        self.listener = listener
+        # The port actually bound (useful with port=0), when the adapter can tell.
+        self.port = getattr(listener, "port", None)
+
+    def close(self):
+        self.app.shutdown()
+
+    async def wait_closed(self):
+        await self.app.wait_closed()
+
+    async def serve_forever(self):
+        """Wait until the server is shut down."""
+        await self.app._stopped.wait()
+
+
+class webserver:
+    """A web application and its server. Arguments as in TinyWeb, plus board limits.
+
+    request_timeout  seconds a client has to send the request head, and the longest any
+                     later read or write may stall
+    max_concurrency  connections served at once; more wait (up to `backlog` of them)
+    backlog          listen() backlog, and how many connections may wait for a slot
+    debug            put the traceback into the body of a 500
+    board            a preset from `tinyweb.boards` (module, dict or name); detected if None
+    buffer_size, max_line, max_headers override the preset's limits.
+    """
+
+    def __init__(
+        self,
+        request_timeout=None,
+        max_concurrency=None,
+        backlog=None,
+        debug=False,
+        board=None,
+        buffer_size=None,
+        max_line=None,
+        max_headers=None,
+    ):
+        limits = presets.resolve(
+            board,
+            request_timeout=request_timeout,
+            max_concurrency=max_concurrency,
+            backlog=backlog,
+            buffer_size=buffer_size,
+            max_line=max_line,
+            max_headers=max_headers,
+        )
+        self.limits = limits
+        self.request_timeout = limits["request_timeout"]
+        self.max_concurrency = limits["max_concurrency"]
+        self.backlog = limits["backlog"]
+        self.buffer_size = limits["buffer_size"]
+        self.max_line = limits["max_line"]
+        self.max_headers = limits["max_headers"]
+        self.max_body_size = limits["max_body_size"]
+        self.debug = debug
+        self.router = Router()
+        self.catch_all_handler = None
+        # Every open connection, waiting or served, for the watchdog and shutdown.
+        self.conns = []
+        self.processed_connections = 0
+        self._active = 0
+        self._waiting = 0
+        self._slot_free = asyncio.Event()
+        self._stopped = asyncio.Event()
+        self._listener = None
+        self._watchdog = None
+
+    # ---- registering handlers -------------------------------------------------------
+
+    def _route_options(self, kwargs):
+        if "max_body_size" not in kwargs:
+            kwargs["max_body_size"] = self.max_body_size
+        return kwargs
+
+    def add_route(self, url, f, **kwargs):
+        """Map `url` to `f(req, resp, **path_params)`.
+
+        Options: methods (default ['GET', 'POST']), save_headers, max_body_size,
+        allowed_access_control_headers, allowed_access_control_origins.
+        """
+        methods = kwargs.pop("methods", None) or ["GET", "POST"]
+        self.router.add(Route(url, f, methods, self._route_options(kwargs)))
+
+    def route(self, url, **kwargs):
+        """Decorator form of add_route(): @app.route('/', methods=['GET'])."""
+
+        def _route(f):
+            self.add_route(url, f, **kwargs)
+            return f
+
+        return _route
+
+    def get(self, url, **kwargs):
+        """@app.get('/x') is @app.route('/x', methods=['GET'])."""
+        kwargs["methods"] = ["GET"]
+        return self.route(url, **kwargs)
+
+    def post(self, url, **kwargs):
+        """@app.post('/x') is @app.route('/x', methods=['POST'])."""
+        kwargs["methods"] = ["POST"]
+        return self.route(url, **kwargs)
+
+    def _add_rest(self, url, callmap, route_options):
+        methods = [m.decode() for m in callmap]
+        route_options["_callmap"] = callmap
+        self.router.add(
+            Route(url, restful_resource_handler, methods, self._route_options(route_options))
+        )
+
+    def add_resource(self, cls, url, **kwargs):
+        """Map a resource class (or instance) with get/post/put/patch/delete methods to `url`.
+
+        Each method is called as `method(data, headers, **path_params, **kwargs)`.
+        """
+        try:
+            obj = cls()
+        except TypeError:  # an instance, or a class that needs arguments
+            obj = cls
+        route_options, extra = split_options(kwargs)
+        callmap = {}
+        for name in METHODS:
+            fn = getattr(obj, name.lower(), None)
+            if fn is not None:
+                callmap[name.encode()] = (fn, extra)
+        if not callmap:
+            raise ValueError("resource has no get/post/put/patch/delete method")
+        self._add_rest(url, callmap, route_options)
+
+    def resource(self, url, method="GET", **kwargs):
+        """Decorator for a function resource: @app.resource('/user/<id>', method='POST').
+
+        The function is called as `f(data, headers, **path_params, **kwargs)`.
+        """
+
+        def _resource(f):
+            route_options, extra = split_options(kwargs)
+            self._add_rest(url, {method.upper().encode(): (f, extra)}, route_options)
+            return f
+
+        return _resource
+
+    def catchall(self):
+        """Decorator for the handler of every path no route matches (instead of a 404)."""
+
+        def _route(f):
+            self.catch_all_handler = Route("/", f, ["GET", "POST"], self._route_options({}))
+            return f
+
+        return _route
+
+    # ---- serving one connection -----------------------------------------------------
+
+    async def _serve_connection(self, stream):
+        """The adapters' callback: serve one client connection, then close it. Never raises."""
+        conn = _Connection(stream, int(self.request_timeout * 1000))
+        self.conns.append(conn)
+        self.processed_connections += 1
+        try:
+            if self._active >= self.max_concurrency:
+                if self._waiting >= self.backlog:
+                    await conn.write(_BUSY)
+                    return
+                self._waiting += 1
+                try:
+                    while self._active >= self.max_concurrency:
+                        self._slot_free.clear()
+                        await self._slot_free.wait()
+                except asyncio.CancelledError:
+                    if conn.timed_out:  # waited a whole request_timeout for a slot
+                        await _quietly(stream.write(_BUSY))
+                    return
+                finally:
+                    self._waiting -= 1
+            self._active += 1
+            try:
+                await self._serve_request(conn)
+            finally:
+                self._active -= 1
+                self._slot_free.set()
+        except asyncio.CancelledError:
+            pass  # shutdown() while the request was served
+        except Exception as e:  # a broken stream; nothing can be sent any more
+            if self.debug:
+                print_exception(e)
+        finally:
+            self.conns.remove(conn)
+            await _quietly(stream.close())
+
+    async def _serve_request(self, conn):
+        req = request(Reader(conn, self.buffer_size, self.max_line))
+        resp = response(conn)
+        try:
+            await self._dispatch(conn, req, resp)
+        except asyncio.CancelledError:
+            # The watchdog cancels a connection that ran out of time; shutdown() cancels
+            # them all. Only the first case still deserves an answer.
+            if conn.timed_out and not resp.headers_sent:
+                conn.deadline = None
+                resp.code = 408
+                await _quietly(resp.error(408))
+            return
+        except HTTPException as e:
+            if not resp.headers_sent:
+                resp.reason = e.reason
+                await _quietly(resp.error(e.code))
+        except OSError as e:
+            if e.args and e.args[0] in PEER_GONE:
+                return
+            await self._fail(req, resp, e)
+        except EOFError:
+            return  # the client went away before sending a whole request
+        except Exception as e:
+            await self._fail(req, resp, e)
+        else:
+            # Read what is left of a body no handler read, so that closing does not reset
+            # the client before it has read our answer.
+            await _quietly(req._drain(req.max_body_size))
+
+    async def _fail(self, req, resp, e):
+        """A handler raised: log it, and answer 500 if the status line has not gone out."""
+        print("tinyweb: error in handler for", req.method, req.path)
+        print_exception(e)
+        if resp.headers_sent:
+            return  # too late for a status line: closing the connection tells the client
+        resp.code = 500
+        resp.headers = {}
+        msg = format_exception(e) if self.debug else None
+        await _quietly(resp.error(500, msg))
+
+    async def _dispatch(self, conn, req, resp):
+        await req.read_request_line()
+        routes, params = self.router.find(req.path)
+        if routes is None and self.catch_all_handler is not None:
+            routes = [self.catch_all_handler]
+        method = req.method
+        route = pick(routes, method) if routes is not None else None
+        await req.read_headers(route.save_headers if route else None, self.max_headers)
+        conn.deadline = None  # the head arrived in time
+        if routes is None:
+            raise HTTPException(404)
+        if route is None:
+            if method == _OPTIONS:
+                route = routes[0]
+            else:
+                resp.add_header("Allow", allowed_methods(routes))
+                raise HTTPException(405)
+        req.route = route
+        req.path_params = params or {}
+        req.max_body_size = route.max_body_size
+        resp.params = route.params
+        if method == _OPTIONS and _OPTIONS not in route.methods:
+            # CORS preflight and "what can I do here", answered for every route.
+            resp.add_header("Allow", allowed_methods(routes))
+            resp.add_access_control_headers()
+            resp.add_header("Content-Length", "0")
+            await resp._send_headers()
+            return
+        if req.content_length > route.max_body_size:
+            raise HTTPException(413)
+        resp.is_head = method == _HEAD
+        if params:
+            result = route.handler(req, resp, **params)
+        else:
+            result = route.handler(req, resp)
+        if result is not None and (is_awaitable(result) or isinstance(result, generator_type)):
+            await result
+        if not resp.headers_sent:
+            # The handler chose a status (or none) but sent nothing: an empty answer.
+            resp.add_header("Content-Length", "0")
+            await resp._send_headers()
+
+    # ---- running ----------------------------------------------------------------------
+
+    async def _watch(self):
+        """Cancel connections whose deadline passed; one task for the whole server."""
+        period = min(1000, max(20, int(self.request_timeout * 250)))
+        while True:
+            await sleep_ms(period)
+            now = ticks_ms()
+            for conn in self.conns:
+                if conn.deadline is not None and ticks_diff(now, conn.deadline) >= 0:
+                    conn.deadline = None
+                    conn.timed_out = True
+                    conn.task.cancel()
+
+    async def start(self, host="127.0.0.1", port=8081, backlog=None, adapter=None, **options):
+        """Start serving inside the running event loop; returns a `ServerHandle`.
+
+        `adapter` is a module of `tinyweb.adapters` (picked for this runtime when None);
+        other keyword arguments go to it (e.g. `pool=` for CircuitPython's socketpool).
+        """
+        if adapter is None:
+            adapter = default_adapter()
+        self._stopped.clear()
+        self._listener = await adapter.start_server(
+            self._serve_connection, host, port, backlog or self.backlog, **options
+        )
+        self._watchdog = asyncio.create_task(self._watch())
+        return ServerHandle(self, self._listener)
+
+    def run(self, host="127.0.0.1", port=8081, loop_forever=True, backlog=None, **options):
+        """Start serving; then, unless `loop_forever` is False, run the event loop forever."""
+        loop = get_event_loop()
+        loop.run_until_complete(self.start(host, port, backlog, **options))
+        if loop_forever:
+            loop.run_forever()
+
+    def shutdown(self):
+        """Stop accepting, cancel every open connection and the watchdog.
+
+        Let the event loop run a moment afterwards (e.g. `await server.wait_closed()`) so the
+        cancelled connections can close their sockets.
+        """
+        if self._listener is not None:
+            self._listener.close()
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
+        for conn in self.conns:
+            conn.task.cancel()
+        self._stopped.set()
+
+    async def wait_closed(self):
+        """Wait until the listener is closed and every connection has finished (max 5 s)."""
+        if self._listener is not None:
+            await self._listener.wait_closed()
+            self._listener = None
+        for _ in range(500):
+            if not self.conns:
+                break
+            await sleep_ms(10)
+
+
+async def _quietly(coro):
+    """Await `coro`, ignoring a failure: used where the client may already be gone."""
+    try:
+        await coro
+    except Exception:
+        pass
