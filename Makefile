@@ -1,0 +1,55 @@
+# The verbs people look for. `make run` and `make test` are the two the README starts with.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8081
+
+.PHONY: help run test test-fast lint format build bundle bench docs clean
+
+help:
+	@echo "make run     serve examples/hello_world.py on http://$(HOST):$(PORT)/"
+	@echo "make test    install what the tests need (venv, npm) and run them all"
+	@echo "make lint    ruff check + format check"
+	@echo "make build   compile every device file with mpy-cross into build/"
+	@echo "make bundle  the CircuitPython bundle zip for circup, into dist/"
+	@echo "make bench   memory and speed against microdot; writes docs/benchmarks.md"
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) examples/hello_world.py --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed
+	$(PY) tools/setup_test_runtimes.py
+	$(PY) tools/build.py
+	$(PY) -m pytest
+
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -x -q
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.installed
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+build: $(VENV)/.installed
+	$(PY) tools/build.py
+
+bundle: $(VENV)/.installed
+	$(PY) tools/bundle.py
+
+bench: $(VENV)/.installed
+	$(PY) tools/setup_test_runtimes.py
+	$(PY) tools/build.py
+	$(PY) tools/bench.py
+
+clean:
+	rm -rf build dist $(VENV) tools/mpwasm/node_modules .pytest_cache
