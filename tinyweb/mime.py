@@ -1,6 +1,6 @@
 """Content types by file extension, for `response.send_file`.
 
-    content_type_for("static/app.js")  # -> "application/javascript"
+content_type_for("static/app.js")  # -> "application/javascript"
 """
 
 # The types a device's web UI is made of; anything else is served as bytes.

@@ -1,7 +1,7 @@
 """HTTP/1.x wire format as pure functions over bytes: no I/O, so every runtime can test them.
 
-    parse_request_line(b"GET /a?b=1 HTTP/1.1")  # -> (b"GET", b"/a", b"b=1", b"HTTP/1.1")
-    parse_query_string("a=1&b=%C3%A9")         # -> {"a": "1", "b": "é"}
+parse_request_line(b"GET /a?b=1 HTTP/1.1")  # -> (b"GET", b"/a", b"b=1", b"HTTP/1.1")
+parse_query_string("a=1&b=%C3%A9")         # -> {"a": "1", "b": "é"}
 """
 
 # Reason phrases of RFC 9110 section 15 for the codes a small server sends.

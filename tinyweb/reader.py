@@ -85,4 +85,3 @@ class Reader:
             if not more:
                 return
             n -= len(more)
-

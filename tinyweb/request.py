@@ -1,8 +1,8 @@
 """The HTTP request a handler receives: bytes fields, only the headers the route saves.
 
-    @app.route('/login', methods=['POST'], save_headers=['Content-Type'])
-    async def login(req, resp):
-        form = await req.read_parse_form_data()   # {'user': 'ann'}
+@app.route('/login', methods=['POST'], save_headers=['Content-Type'])
+async def login(req, resp):
+    form = await req.read_parse_form_data()   # {'user': 'ann'}
 """
 
 from .protocol import (

@@ -1,9 +1,9 @@
 """The HTTP response a handler writes: status, headers, then the body, streamed.
 
-    @app.route('/')
-    async def index(req, resp):
-        await resp.start_html()
-        await resp.send('<h1>Hello</h1>')
+@app.route('/')
+async def index(req, resp):
+    await resp.start_html()
+    await resp.send('<h1>Hello</h1>')
 """
 
 from .compat import EACCES, ENOENT, file_size
@@ -38,9 +38,12 @@ class response:
     def add_access_control_headers(self):
         """Add the CORS headers of the route (`allowed_access_control_*` options)."""
         params = self.params
-        self.add_header("Access-Control-Allow-Origin", params.get("allowed_access_control_origins", "*"))
         self.add_header(
-            "Access-Control-Allow-Methods", params.get("allowed_access_control_methods", "GET, POST")
+            "Access-Control-Allow-Origin", params.get("allowed_access_control_origins", "*")
+        )
+        self.add_header(
+            "Access-Control-Allow-Methods",
+            params.get("allowed_access_control_methods", "GET, POST"),
         )
         self.add_header(
             "Access-Control-Allow-Headers", params.get("allowed_access_control_headers", "*")

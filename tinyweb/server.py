@@ -1,13 +1,13 @@
 """The `webserver`: routes, connection handling, limits, start and shutdown.
 
-    app = tinyweb.webserver()
+app = tinyweb.webserver()
 
-    @app.route('/')
-    async def index(req, resp):
-        await resp.start_html()
-        await resp.send('<h1>Hello</h1>')
+@app.route('/')
+async def index(req, resp):
+    await resp.start_html()
+    await resp.send('<h1>Hello</h1>')
 
-    app.run(host='0.0.0.0', port=8081)
+app.run(host='0.0.0.0', port=8081)
 """
 
 from . import presets
@@ -259,17 +259,21 @@ class webserver:
                 if self._waiting >= self.backlog:
                     await conn.write(_BUSY)
                     return
+                # A connection may wait for a slot twice as long as a head may take, so that
+                # clients queued behind stalled ones get served once those time out.
+                conn.deadline += conn.timeout_ms
                 self._waiting += 1
                 try:
                     while self._active >= self.max_concurrency:
                         self._slot_free.clear()
                         await self._slot_free.wait()
                 except asyncio.CancelledError:
-                    if conn.timed_out:  # waited a whole request_timeout for a slot
+                    if conn.timed_out:  # waited too long for a slot
                         await _quietly(stream.write(_BUSY))
                     return
                 finally:
                     self._waiting -= 1
+                conn.deadline = ticks_ms() + conn.timeout_ms  # now the head's own time
             self._active += 1
             try:
                 await self._serve_request(conn)

@@ -51,7 +51,9 @@ def check(case, raw):
         problems.append("body %r lacks %r" % (body[:300], case["body_contains"]))
     if "content-length" in headers and status not in (204, 304) and not case.get("head"):
         if not case["request"].startswith("HEAD") and int(headers["content-length"]) != len(body):
-            problems.append("Content-Length %s but %d body bytes" % (headers["content-length"], len(body)))
+            problems.append(
+                "Content-Length %s but %d body bytes" % (headers["content-length"], len(body))
+            )
     if b"HTTP/1." in body:
         problems.append("a second status line in the body")
     return problems

@@ -9,8 +9,8 @@ import sys
 
 import case_app
 from check import check, load_cases
-
 from tinyweb.adapters import memory
+
 from tinyweb.compat import asyncio
 
 

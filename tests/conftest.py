@@ -1,0 +1,104 @@
+"""Test helpers: a tinyweb app served on 127.0.0.1 from a background thread, and clients.
+
+def test_x(serve):
+    port = serve(app)          # real sockets, a free port
+    status, headers, body = http_get(port, "/")
+"""
+
+import asyncio
+import http.client
+import os
+import socket
+import sys
+import threading
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(ROOT, "tests", "shared")
+if SHARED not in sys.path:
+    sys.path.insert(0, SHARED)
+
+TIMEOUT = 10  # seconds any one client operation may take before the test fails
+
+
+class ServerThread:
+    """An app served by its own asyncio loop in a thread, stopped by shutdown()."""
+
+    def __init__(self, app, **start_options):
+        self.app = app
+        self.loop = asyncio.new_event_loop()
+        self.handle = None
+        self.error = None
+        self.started = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(start_options,), daemon=True)
+        self.thread.start()
+        if not self.started.wait(TIMEOUT):
+            raise RuntimeError("server did not start")
+        if self.error:
+            raise self.error
+        self.port = self.handle.port
+
+    def _run(self, options):
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.handle = self.loop.run_until_complete(self.app.start("127.0.0.1", 0, **options))
+        except Exception as e:  # reported to the test thread
+            self.error = e
+            self.started.set()
+            return
+        self.started.set()
+        self.loop.run_until_complete(self.handle.serve_forever())
+        self.loop.run_until_complete(self.handle.wait_closed())
+        self.loop.close()
+
+    def stop(self):
+        if self.thread.is_alive():
+            self.loop.call_soon_threadsafe(self.app.shutdown)
+            self.thread.join(TIMEOUT)
+        assert not self.thread.is_alive(), "server thread did not stop"
+
+
+@pytest.fixture
+def serve():
+    servers = []
+
+    def start(app, **options):
+        server = ServerThread(app, **options)
+        servers.append(server)
+        return server.port
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def http_request(port, method, path, body=None, headers=None):
+    """(status, reason, {lower-case header: value}, body bytes) via http.client."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        data = resp.read()
+        hdrs = {k.lower(): v for k, v in resp.getheaders()}
+        return resp.status, resp.reason, hdrs, data
+    finally:
+        conn.close()
+
+
+def raw_request(port, data, shut_write=True):
+    """Send raw bytes, read until the server closes; the raw response."""
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+        s.sendall(data)
+        if shut_write:
+            s.shutdown(socket.SHUT_WR)
+        chunks = []
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return b"".join(chunks)

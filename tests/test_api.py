@@ -1,0 +1,298 @@
+"""TinyWeb's documented API, item by item, through Python's http.client over real sockets."""
+
+import json
+
+import pytest
+from conftest import http_request, raw_request
+
+import tinyweb
+
+
+def make_app(**kwargs):
+    return tinyweb.webserver(**kwargs)
+
+
+def test_route_decorator_and_add_route_default_methods(serve):
+    app = make_app()
+
+    async def page(req, resp):
+        await resp.start_html()
+        await resp.send("method=" + req.method.decode())
+
+    app.add_route("/page", page)  # TinyWeb's default: GET and POST
+    port = serve(app)
+    assert http_request(port, "GET", "/page")[3] == b"method=GET"
+    assert http_request(port, "POST", "/page", body=b"")[3] == b"method=POST"
+    status, _, headers, _ = http_request(port, "PUT", "/page", body=b"")
+    assert status == 405
+    assert headers["allow"] == "GET, POST, HEAD, OPTIONS"
+
+
+def test_same_url_two_routes_different_methods(serve):
+    app = make_app()
+
+    @app.route("/thing", methods=["GET"])
+    async def read(req, resp):
+        await resp.send_body("read")
+
+    @app.route("/thing", methods=["DELETE"])
+    async def delete(req, resp):
+        await resp.send_body("deleted")
+
+    with pytest.raises(ValueError):
+        app.add_route("/thing", read, methods=["GET"])  # GET is taken
+    port = serve(app)
+    assert http_request(port, "GET", "/thing")[3] == b"read"
+    assert http_request(port, "DELETE", "/thing")[3] == b"deleted"
+
+
+def test_invalid_urls_are_rejected():
+    app = make_app()
+    for url in ("", "no-slash", "/a?b=1", "/x/<int:>", "/x/<path:p>/tail", "/x/<float:f>"):
+        with pytest.raises(ValueError):
+            app.add_route(url, lambda req, resp: None)
+
+
+def test_request_fields_are_bytes_and_saved_headers_only(serve):
+    app = make_app()
+    seen = {}
+
+    @app.route("/r", save_headers=["Content-Length", "X-Custom"], methods=["POST"])
+    async def r(req, resp):
+        seen.update(
+            method=req.method, path=req.path, qs=req.query_string, headers=dict(req.headers)
+        )
+        await resp.send_body("ok")
+
+    port = serve(app)
+    http_request(port, "POST", "/r?a=1", body=b"abc", headers={"x-custom": "v", "X-Other": "o"})
+    assert seen["method"] == b"POST"
+    assert seen["path"] == b"/r"
+    assert seen["qs"] == b"a=1"
+    # Found by the names the app used, whatever case the client sent; unsaved ones dropped.
+    assert seen["headers"] == {b"Content-Length": b"3", b"X-Custom": b"v"}
+
+
+def test_read_parse_form_data_urlencoded_and_json(serve):
+    app = make_app()
+
+    @app.route("/form", methods=["POST"])
+    async def form(req, resp):
+        data = await req.read_parse_form_data()
+        await resp.send_body(json.dumps(data), "application/json")
+
+    port = serve(app)
+    body = "city=S%C3%A3o+Paulo&n=1".encode()
+    ctype = {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
+    status, _, _, got = http_request(port, "POST", "/form", body=body, headers=ctype)
+    assert status == 200
+    assert json.loads(got) == {"city": "S\u00e3o Paulo", "n": "1"}
+    jbody = json.dumps({"a": [1, 2], "b": None}).encode()
+    got = http_request(
+        port, "POST", "/form", body=jbody, headers={"content-type": "application/json"}
+    )
+    assert json.loads(got[3]) == {"a": [1, 2], "b": None}
+    # No body: an empty dict, as TinyWeb.
+    assert json.loads(http_request(port, "POST", "/form", body=b"")[3]) == {}
+
+
+def test_max_body_size_413(serve):
+    app = make_app()
+
+    @app.route("/up", methods=["POST"], max_body_size=100)
+    async def up(req, resp):
+        await req.read_parse_form_data()
+        await resp.send_body("fine")
+
+    port = serve(app)
+    ok = http_request(port, "POST", "/up", body=b"a=" + b"x" * 98)
+    assert ok[0] == 200
+    status, reason, _, _ = http_request(port, "POST", "/up", body=b"a=" + b"x" * 99)
+    assert (status, reason) == (413, "Content Too Large")
+
+
+def test_response_api(serve):
+    app = make_app()
+
+    @app.route("/json")
+    async def j(req, resp):
+        resp.add_header("X-One", "1")
+        await resp.start_json()
+        await resp.send(json.dumps({"ok": True}))
+
+    @app.route("/bytes")
+    async def b(req, resp):
+        resp.code = 201
+        resp.headers["X-Direct"] = "yes"
+        await resp.start_html()
+        await resp.send(b"\x00\x01raw")
+
+    @app.route("/moved")
+    async def moved(req, resp):
+        await resp.redirect("/json")
+
+    @app.route("/nope")
+    async def nope(req, resp):
+        await resp.error(404)
+
+    @app.route("/version")
+    async def version(req, resp):
+        resp.version = "1.1"
+        resp.add_header("Connection", "close")
+        await resp.send_body("v")
+
+    port = serve(app)
+    status, _, headers, body = http_request(port, "GET", "/json")
+    assert (status, headers["content-type"], headers["x-one"]) == (200, "application/json", "1")
+    assert json.loads(body) == {"ok": True}
+    status, reason, headers, body = http_request(port, "GET", "/bytes")
+    assert (status, reason, headers["x-direct"], body) == (201, "Created", "yes", b"\x00\x01raw")
+    status, _, headers, _ = http_request(port, "GET", "/moved")
+    assert (status, headers["location"]) == (302, "/json")
+    assert http_request(port, "GET", "/nope")[:2] == (404, "Not Found")
+    raw = raw_request(port, b"GET /version HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert raw.startswith(b"HTTP/1.1 200 OK\r\n")
+
+
+def test_header_injection_is_refused():
+    resp = tinyweb.response(None)
+    with pytest.raises(ValueError):
+        resp.add_header("X-A", "ok\r\nSet-Cookie: evil=1")
+
+
+def test_debug_puts_traceback_in_500_only_when_asked(serve):
+    def app_with(debug):
+        app = make_app(debug=debug)
+
+        @app.route("/boom")
+        async def boom(req, resp):
+            raise RuntimeError("kaboom-detail")
+
+        return app
+
+    quiet, loud = serve(app_with(False)), serve(app_with(True))
+    status, _, _, body = http_request(quiet, "GET", "/boom")
+    assert status == 500 and b"kaboom-detail" not in body
+    status, _, _, body = http_request(loud, "GET", "/boom")
+    assert status == 500 and b"kaboom-detail" in body and b"Traceback" in body
+
+
+def test_error_after_status_line_only_closes(serve):
+    app = make_app(debug=True)
+
+    @app.route("/late")
+    async def late(req, resp):
+        await resp.start_html()
+        await resp.send("first part")
+        raise RuntimeError("late failure")
+
+    port = serve(app)
+    raw = raw_request(port, b"GET /late HTTP/1.0\r\n\r\n")
+    assert raw.count(b"HTTP/1.0") == 1
+    assert raw.endswith(b"first part")
+
+
+def test_resources_class_function_generator(serve):
+    app = make_app()
+    calls = []
+
+    class Thing:
+        def get(self, data, headers, thing_id, scale):
+            calls.append((data, thing_id, scale))
+            return {"id": thing_id, "value": int(thing_id) * scale}
+
+        def delete(self, data, headers, thing_id, scale):
+            if b"Authorization" not in headers:
+                return {"error": "forbidden"}, 403
+            return {"deleted": thing_id, "auth": headers[b"Authorization"].decode()}
+
+    app.add_resource(Thing, "/things/<thing_id>", scale=10)
+
+    @app.resource("/gen")
+    def gen(data, headers):
+        for i in range(3):
+            yield '{"i": %d}\n' % i
+
+    @app.resource("/coro", method="POST")
+    async def coro(data, headers):
+        return {"echo": data}, 202
+
+    @app.resource("/agen")
+    async def agen(data, headers):
+        yield "a"
+        yield "b"
+
+    port = serve(app)
+    status, _, headers, body = http_request(port, "GET", "/things/4?x=y")
+    assert status == 200 and json.loads(body) == {"id": "4", "value": 40}
+    assert calls == [({"x": "y"}, "4", 10)]
+    assert headers["access-control-allow-origin"] == "*"
+    assert http_request(port, "DELETE", "/things/4")[0] == 403
+    status, _, _, body = http_request(port, "DELETE", "/things/4", headers={"authorization": "k"})
+    assert status == 200 and json.loads(body) == {"deleted": "4", "auth": "k"}
+    # http.client decodes the chunked body: what a user sees is the joined chunks.
+    status, _, headers, body = http_request(port, "GET", "/gen")
+    assert headers["transfer-encoding"] == "chunked"
+    assert body == b'{"i": 0}\n{"i": 1}\n{"i": 2}\n'
+    status, _, _, body = http_request(
+        port, "POST", "/coro", body=b'{"k": 1}', headers={"Content-Type": "application/json"}
+    )
+    assert status == 202 and json.loads(body) == {"echo": {"k": 1}}
+    assert http_request(port, "GET", "/agen")[3] == b"ab"
+
+
+def test_options_and_head_are_automatic(serve):
+    app = make_app()
+
+    @app.route("/data", methods=["GET", "PUT"], allowed_access_control_headers="X-Key")
+    async def data(req, resp):
+        await resp.send_body("0123456789")
+
+    port = serve(app)
+    status, _, headers, body = http_request(port, "OPTIONS", "/data")
+    assert status == 200 and body == b""
+    assert headers["access-control-allow-methods"] == "GET, PUT"
+    assert headers["access-control-allow-headers"] == "X-Key"
+    assert headers["allow"] == "GET, PUT, HEAD, OPTIONS"
+    raw = raw_request(port, b"HEAD /data HTTP/1.0\r\n\r\n")
+    assert raw.startswith(b"HTTP/1.0 200 OK\r\n")
+    assert b"Content-Length: 10\r\n" in raw and raw.endswith(b"\r\n\r\n")
+
+
+def test_catchall(serve):
+    app = make_app()
+
+    @app.catchall()
+    async def anything(req, resp):
+        resp.code = 404
+        await resp.start_html()
+        await resp.send("<h1>My custom 404 for %s</h1>" % req.path.decode())
+
+    port = serve(app)
+    status, _, _, body = http_request(port, "GET", "/a/b")
+    assert (status, body) == (404, b"<h1>My custom 404 for /a/b</h1>")
+
+
+def test_sync_handler_and_parameters_as_keywords(serve):
+    app = make_app()
+
+    @app.route("/u/<name>/<int:n>")
+    async def u(req, resp, n, name):  # order does not matter: keywords
+        await resp.send_body("%s:%d:%r" % (name, n, req.path_params == {"name": name, "n": n}))
+
+    port = serve(app)
+    assert http_request(port, "GET", "/u/%E2%98%83/7")[3] == "\u2603:7:True".encode()
+
+
+def test_helpers_urldecode_plus_and_parse_query_string():
+    assert tinyweb.urldecode_plus("a+b%20c%2B") == "a b c+"
+    assert tinyweb.urldecode_plus("%E2%98%83") == "\u2603"
+    assert tinyweb.urldecode_plus("100%") == "100%"
+    assert tinyweb.urldecode_plus("%zz") == "%zz"
+    assert tinyweb.parse_query_string("a=1&b=&c&d=x%3Dy&a=2") == {
+        "a": "2",
+        "b": "",
+        "c": "",
+        "d": "x=y",
+    }
+    assert tinyweb.parse_query_string("") == {}

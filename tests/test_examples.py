@@ -1,0 +1,120 @@
+"""The examples, each started with its one command, answering real clients (curl too)."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import ROOT, http_request
+
+EXAMPLES = os.path.join(ROOT, "examples")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def run_example():
+    procs = []
+
+    def start(name):
+        port = free_port()
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                os.path.join(EXAMPLES, name),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        procs.append(proc)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return port
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(proc.stdout.read().decode())
+                time.sleep(0.05)
+        raise RuntimeError("%s did not start listening" % name)
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+def test_hello_world_with_curl(run_example):
+    if not shutil.which("curl"):
+        pytest.skip("curl is not installed (apt-get install curl)")
+    port = run_example("hello_world.py")
+    out = subprocess.run(
+        ["curl", "-s", "-i", "http://127.0.0.1:%d/" % port], capture_output=True, timeout=10
+    )
+    assert out.stdout.startswith(b"HTTP/1.0 200 OK\r\n")
+    assert out.stdout.endswith(
+        b'<html><body><h1>Hello, world! (<a href="/table">table</a>)</h1></html>\n'
+    )
+    table = http_request(port, "GET", "/table")[3]
+    assert table.count(b"<tr>") == 11
+
+
+def test_table_example(run_example):
+    port = run_example("table.py")
+    status, _, _, body = http_request(port, "GET", "/?rows=3")
+    assert status == 200 and body.count(b"<tr>") == 4
+
+
+def test_rest_api_example(run_example):
+    port = run_example("rest_api.py")
+    status, _, _, body = http_request(port, "GET", "/customers")
+    assert json.loads(body) == {"1": {"name": "Jack"}, "2": {"name": "Bob"}}
+    status, _, _, body = http_request(
+        port,
+        "POST",
+        "/customers",
+        body=b"name=Alice",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status == 201 and json.loads(body)["id"] == "3"
+    assert http_request(port, "DELETE", "/customers/3")[0] == 403
+    status, _, _, body = http_request(
+        port, "DELETE", "/customers/3", headers={"Authorization": "x"}
+    )
+    assert json.loads(body) == {"message": "deleted"}
+    assert http_request(port, "GET", "/customers/3")[0] == 404
+    assert json.loads(http_request(port, "GET", "/user/5")[3]) == {"id": "5", "name": "foo"}
+    assert json.loads(http_request(port, "POST", "/user/5", body=b"")[3]) == {
+        "id": "5",
+        "name": "test",
+    }
+
+
+def test_static_content_example(run_example):
+    port = run_example("static_content.py")
+    status, _, headers, body = http_request(port, "GET", "/")
+    assert status == 200 and b"<h1>tinyweb</h1>" in body
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    status, _, headers, _ = http_request(port, "GET", "/static/style.css")
+    assert (status, headers["content-type"]) == (200, "text/css")
+    assert (
+        http_request(port, "GET", "/static/app.js")[2]["content-type"] == "application/javascript"
+    )
+    assert http_request(port, "GET", "/static/nope.js")[0] == 404
+    assert http_request(port, "GET", "/static/..%2F..%2Fpyproject.toml")[0] == 403
+    assert "uptime_ms" in json.loads(http_request(port, "GET", "/api/uptime")[3])

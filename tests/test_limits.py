@@ -1,0 +1,212 @@
+"""Limits and failures: concurrency cap, timeouts, clients that vanish, shutdown and start()."""
+
+import asyncio
+import socket
+import struct
+import threading
+import time
+
+from conftest import TIMEOUT, ServerThread, http_request, raw_request
+
+import tinyweb
+
+
+def slow_app(**kwargs):
+    """An app whose /slow handler holds its slot until released, counting overlaps."""
+    app = tinyweb.webserver(**kwargs)
+    state = {"now": 0, "peak": 0}
+
+    @app.route("/slow")
+    async def slow(req, resp):
+        state["now"] += 1
+        state["peak"] = max(state["peak"], state["now"])
+        await asyncio.sleep(0.2)
+        state["now"] -= 1
+        await resp.send_body("done")
+
+    @app.route("/")
+    async def index(req, resp):
+        await resp.send_body("index")
+
+    @app.route("/big")
+    async def big(req, resp):
+        await resp.start_html()
+        for _ in range(2000):
+            await resp.send("x" * 1024)
+
+    return app, state
+
+
+def parallel(port, paths):
+    results = [None] * len(paths)
+
+    def one(i):
+        try:
+            results[i] = http_request(port, "GET", paths[i])
+        except Exception as e:  # reported below
+            results[i] = e
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(paths))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(TIMEOUT * 2)
+    return results
+
+
+def test_max_concurrency_extra_connections_wait_for_a_slot(serve):
+    app, state = slow_app(max_concurrency=2, backlog=16)
+    port = serve(app)
+    results = parallel(port, ["/slow"] * 6)
+    assert [r[0] for r in results] == [200] * 6
+    assert [r[3] for r in results] == [b"done"] * 6
+    assert state["peak"] == 2  # never more than max_concurrency handlers at once
+
+
+def test_waiting_line_beyond_backlog_is_refused_with_503(serve):
+    app, _ = slow_app(max_concurrency=1, backlog=1)
+    port = serve(app)
+    results = parallel(port, ["/slow"] * 5)
+    statuses = sorted(r[0] for r in results)
+    assert statuses.count(200) >= 2  # one served, one waited
+    assert set(statuses) <= {200, 503} and 503 in statuses
+    assert http_request(port, "GET", "/")[0] == 200  # and it keeps serving
+
+
+def test_slow_client_gets_408_after_request_timeout(serve):
+    app, _ = slow_app(request_timeout=0.5)
+    port = serve(app)
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+        s.sendall(b"GET / HTTP/1.0\r\nHost: x\r\n")  # ...and never the blank line
+        started = time.monotonic()
+        data = s.recv(1024)
+        waited = time.monotonic() - started
+    assert data.startswith(b"HTTP/1.0 408 Request Timeout\r\n")
+    assert 0.3 < waited < 3
+    assert http_request(port, "GET", "/")[3] == b"index"
+
+
+def test_silent_client_is_dropped_and_slots_come_back(serve):
+    app, _ = slow_app(request_timeout=0.3, max_concurrency=2)
+    port = serve(app)
+    idle = [socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) for _ in range(2)]
+    time.sleep(0.05)
+    try:
+        # Both slots are held by clients that send nothing; after the timeout they are
+        # answered 408 and closed, and the request waiting behind them gets through.
+        status = http_request(port, "GET", "/")[0]
+        assert status == 200
+        for s in idle:
+            assert s.recv(100).split(b"\r\n")[0] == b"HTTP/1.0 408 Request Timeout"
+    finally:
+        for s in idle:
+            s.close()
+
+
+def test_client_that_disconnects_mid_request_and_mid_response(serve):
+    app, _ = slow_app()
+    port = serve(app)
+    # Mid-request: half a head, then gone.
+    for _ in range(5):
+        s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        s.sendall(b"GET /sl")
+        s.close()
+    # Mid-response: ask for 2 MB, read a little, reset the connection.
+    for _ in range(5):
+        s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        s.sendall(b"GET /big HTTP/1.0\r\n\r\n")
+        s.recv(1000)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        s.close()
+    assert http_request(port, "GET", "/")[3] == b"index"
+    assert app.conns == [] or len(app.conns) <= 1
+
+
+def test_memory_error_in_handler_is_a_500_and_server_keeps_serving(serve):
+    app = tinyweb.webserver()
+
+    @app.route("/oom")
+    async def oom(req, resp):
+        raise MemoryError()
+
+    @app.route("/")
+    async def index(req, resp):
+        await resp.send_body("alive")
+
+    port = serve(app)
+    assert http_request(port, "GET", "/oom")[0] == 500
+    assert http_request(port, "GET", "/")[3] == b"alive"
+
+
+def test_start_returns_a_handle_that_closes(serve):
+    app, _ = slow_app()
+
+    async def main():
+        server = await app.start("127.0.0.1", 0)
+        loop = asyncio.get_running_loop()
+        status = (await loop.run_in_executor(None, http_request, server.port, "GET", "/"))[0]
+        server.close()
+        await server.wait_closed()
+        return server.port, status
+
+    port, status = asyncio.run(main())
+    assert status == 200
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        refused = False
+    except OSError:
+        refused = True
+    assert refused, "the listener is still open after close()"
+
+
+def test_shutdown_closes_open_connections():
+    app, _ = slow_app()
+    server = ServerThread(app)
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT)
+    s.sendall(b"GET / HTTP/1.0\r\n")  # in the middle of a head
+    time.sleep(0.1)
+    server.stop()
+    assert s.recv(100) == b""  # closed by the server, no answer
+    s.close()
+
+
+def test_run_blocking_then_shutdown_like_the_readme():
+    """run() with loop_forever, KeyboardInterrupt-style stop, then shutdown() as documented."""
+    app, _ = slow_app()
+    holder = {}
+
+    def thread_main():
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        holder["loop"] = loop
+        app.run(host="127.0.0.1", port=0, loop_forever=False)
+        holder["port"] = app._listener.port
+        loop.run_forever()  # what run() does by default; stopped from the test below
+        app.shutdown()
+
+        async def all_shutdown():
+            await asyncio.sleep(0.1)
+
+        loop.run_until_complete(all_shutdown())
+        loop.run_until_complete(app.wait_closed())
+        loop.close()
+
+    t = threading.Thread(target=thread_main, daemon=True)
+    t.start()
+    for _ in range(100):
+        if "port" in holder:
+            break
+        time.sleep(0.05)
+    assert http_request(holder["port"], "GET", "/")[3] == b"index"
+    holder["loop"].call_soon_threadsafe(holder["loop"].stop)
+    t.join(TIMEOUT)
+    assert not t.is_alive()
+
+
+def test_many_sequential_requests_do_not_leak_connections(serve):
+    app, _ = slow_app()
+    port = serve(app)
+    for _ in range(200):
+        assert raw_request(port, b"GET / HTTP/1.0\r\n\r\n").endswith(b"index")
+    assert app.conns == []
+    assert app._active == 0
