@@ -148,3 +148,10 @@ PEER_GONE = tuple(
 )
 ENOENT = getattr(_errno, "ENOENT", 2)
 EACCES = getattr(_errno, "EACCES", 13)
+
+# Errors of os.stat()/open() that mean "no such file here" (send_file answers 404). The
+# MicroPython WebAssembly port's filesystem raises Emscripten's numbers (ENOENT is 44,
+# EACCES is 2) while its `errno` module has Linux's.
+FILE_NOT_FOUND = (ENOENT, EACCES, 2, 13)
+if sys.platform == "webassembly":
+    FILE_NOT_FOUND += (44,)

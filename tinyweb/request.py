@@ -1,8 +1,11 @@
 """The HTTP request a handler receives: bytes fields, only the headers the route saves.
 
-@app.route('/login', methods=['POST'], save_headers=['Content-Type'])
-async def login(req, resp):
-    form = await req.read_parse_form_data()   # {'user': 'ann'}
+It also reads the request from the connection's stream, with every line and body bounded:
+the core splits lines itself because MicroPython's `StreamReader.readline()` has no limit.
+
+    @app.route('/login', methods=['POST'], save_headers=['Content-Type'])
+    async def login(req, resp):
+        form = await req.read_parse_form_data()   # {'user': 'ann'}
 """
 
 from .protocol import (
@@ -11,50 +14,105 @@ from .protocol import (
     parse_content_length,
     parse_query_string,
     parse_request_line,
+    unquote_bytes,
 )
-from .reader import LineTooLong
 
-# Headers the core always looks at, saved or not, by the length of their name: a header
-# line whose name has none of these lengths is skipped without copying a byte.
+# Headers the core always looks at, saved or not. A header line whose name has neither the
+# length and first letter of one of these nor a saved header's length is skipped without
+# copying a byte.
 _CONTENT_LENGTH = b"content-length"
 _CONTENT_TYPE = b"content-type"
 _TRANSFER_ENCODING = b"transfer-encoding"
+_EXPECT = b"expect"
+
+_CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+
+class LineTooLong(Exception):
+    """A line grew past `max_line` bytes without its LF."""
 
 
 class request:
-    """One HTTP request. Strings are bytes, as in TinyWeb: `req.method == b'GET'`."""
+    """One HTTP request. Strings are bytes, as in TinyWeb: `req.method == b'GET'`.
 
-    def __init__(self, _reader):
+    Fields that most requests leave at their default are class attributes, so they take no
+    room in the instance until set.
+    """
+
+    method = b""
+    path = b""
+    query_string = b""
+    version = b""
+    # What the core needs about the body, whether or not the route saves these headers.
+    content_length = 0
+    content_type = b""
+    chunked = False
+    expect_continue = False
+    max_body_size = 1024
+    # The matched route, and the path parameters of a parameterized URL ({'id': '42'}).
+    route = None
+    path_params = {}  # never mutated: the server sets a new dict when there are parameters
+    # The server's per-connection deadline keeper (None when used on its own).
+    _conn = None
+    _body_left = 0
+
+    def __init__(self, _reader, buffer_size=512, max_line=512):
+        # The connection's stream (TinyWeb called it the reader).
         self.reader = _reader
-        self.method = b""
-        self.path = b""
-        self.query_string = b""
-        self.version = b""
         # Only the headers named by the route's `save_headers`, keyed by the names given
         # there (b'Content-Length'), whatever case the client used.
         self.headers = {}
-        # Path parameters of a parameterized URL, e.g. {'id': '42'} for /user/<id>.
-        self.path_params = {}
-        # What the core needs about the body whether or not the route saves these headers.
-        self.content_length = 0
-        self.content_type = b""
-        self.chunked = False
-        self.max_body_size = 1024
-        self._body_left = 0
+        self._chunk = buffer_size
+        self._max_line = max_line
+        # Received and not yet consumed: _data[_pos:]. A line is handed out as offsets into
+        # _data (_start, _end), so a header nobody keeps is never copied.
+        self._data = b""
+        self._pos = 0
+        self._start = 0
+        self._end = 0
 
-    async def read_request_line(self, max_empty_lines=2):
-        """Read and parse "GET /path?query HTTP/1.1"; 400 or 414 when it is not that."""
-        reader = self.reader
-        for _ in range(max_empty_lines + 1):
-            try:
-                start, end = await reader.next_line()
-            except LineTooLong:
-                raise HTTPException(414)
-            if end > start:  # RFC 9112 section 2.2: ignore empty lines before a request
-                break
+    # ---- reading the head -------------------------------------------------------------
+
+    def _take_line(self):
+        """Consume the next whole line if it is buffered: True and its bounds in _start/_end."""
+        data = self._data
+        pos = self._pos
+        i = data.find(b"\n", pos)
+        if i < 0:
+            if len(data) - pos > self._max_line:
+                raise LineTooLong
+            return False
+        if i - pos > self._max_line:
+            raise LineTooLong
+        self._pos = i + 1
+        if i > pos and data[i - 1] == 13:  # CR
+            i -= 1
+        self._start = pos
+        self._end = i
+        return True
+
+    async def _receive(self):
+        """Read more from the stream behind what is buffered; EOFError when it has ended."""
+        more = await self.reader.read(self._chunk)
+        if not more:
+            raise EOFError
+        if self._pos < len(self._data):
+            self._data = self._data[self._pos :] + more
         else:
-            raise HTTPException(400)
-        parsed = parse_request_line(reader.data[start:end])
+            self._data = more
+        self._pos = 0
+
+    async def read_request_line(self):
+        """Read and parse "GET /path?query HTTP/1.1"; 400 or 414 when it is not that."""
+        try:
+            for _ in range(3):  # RFC 9112 section 2.2: skip empty lines before a request
+                while not self._take_line():
+                    await self._receive()
+                if self._end > self._start:
+                    break
+        except LineTooLong:
+            raise HTTPException(414)
+        parsed = parse_request_line(self._data[self._start : self._end])
         if parsed is None:
             raise HTTPException(400)
         self.method, self.path, self.query_string, self.version = parsed
@@ -62,33 +120,40 @@ class request:
     async def read_headers(self, save_headers=None, max_headers=32):
         """Read header lines up to the blank line, keeping only those in `save_headers`.
 
-        `save_headers` is a list of names, as in TinyWeb, or what `header_filter()` made of
-        one (routes prepare theirs once).
+        `save_headers` is a list of names, as in TinyWeb, or a HeaderFilter made of one
+        (routes prepare theirs once).
         """
         if not isinstance(save_headers, HeaderFilter):
             save_headers = HeaderFilter(save_headers or ())
         saved = save_headers.names
         lengths = save_headers.lengths
-        reader = self.reader
         count = 0
         while True:
             try:
-                start, end = await reader.next_line()
+                while not self._take_line():
+                    await self._receive()
             except LineTooLong:
                 raise HTTPException(431)
+            start = self._start
+            end = self._end
             if start == end:
-                break
+                return
             count += 1
             if count > max_headers:
                 raise HTTPException(431)
-            data = reader.data
+            data = self._data
             colon = data.find(b":", start, end)
             # RFC 9112 section 5: no empty name, no white space before the colon, and no
             # obsolete line folding (a line that starts with white space).
             if colon <= start or data[colon - 1] in (32, 9) or data[start] in (32, 9):
                 raise HTTPException(400)
             n = colon - start
-            if n != 14 and n != 12 and n != 17 and n not in lengths:
+            c = data[start] | 0x20  # first letter, lower case
+            if n not in lengths and not (
+                (c == 99 and (n == 14 or n == 12))  # content-length, content-type
+                or (c == 116 and n == 17)  # transfer-encoding
+                or (c == 101 and n == 6)  # expect
+            ):
                 continue
             name = data[start:colon].lower()
             value = data[colon + 1 : end].strip()
@@ -101,9 +166,13 @@ class request:
                 self.content_type = value
             elif name == _TRANSFER_ENCODING:
                 self.chunked = True
+            elif name == _EXPECT:
+                self.expect_continue = value.lower() == b"100-continue"
             key = saved.get(name)
             if key is not None:
                 self.headers[key] = value
+
+    # ---- reading the body -------------------------------------------------------------
 
     async def read_body(self):
         """The whole request body as bytes (b"" when there is none); 413 past the limit."""
@@ -115,10 +184,28 @@ class request:
         if n > self.max_body_size:
             raise HTTPException(413)
         self._body_left = 0
-        try:
-            return await self.reader.read_exactly(n)
-        except EOFError:
-            raise HTTPException(400)
+        data = self._data
+        pos = self._pos
+        if len(data) - pos >= n:  # all of it arrived with the head
+            self._pos = pos + n
+            return data[pos : pos + n]
+        parts = [data[pos:]]
+        have = len(data) - pos
+        self._data = b""
+        self._pos = 0
+        conn = self._conn
+        armed = conn.arm() if conn else False
+        if self.expect_continue:
+            await self.reader.write(_CONTINUE)
+        while have < n:
+            more = await self.reader.read(n - have)
+            if not more:
+                raise HTTPException(400)  # the client stopped short of its Content-Length
+            parts.append(more)
+            have += len(more)
+        if armed:
+            conn.deadline = None
+        return b"".join(parts)
 
     async def read_parse_form_data(self):
         """Read the body and parse it as a form or JSON: always a dict ({} when no body).
@@ -150,16 +237,26 @@ class request:
 
     def path_text(self):
         """The path as str, percent-decoded."""
-        from .protocol import unquote_bytes
-
         return decode_text(unquote_bytes(self.path))
 
     async def _drain(self, limit):
-        """Drop what is left of a body nobody read (up to `limit`), before closing."""
+        """Drop what is left of a body nobody read (up to `limit`), so that closing does not
+        reset the client before it has read the answer."""
         n = self._body_left
         self._body_left = 0
-        if 0 < n <= limit:
-            await self.reader.discard(n)
+        if n <= 0 or n > limit:
+            return
+        n -= min(n, len(self._data) - self._pos)
+        self._data = b""
+        self._pos = 0
+        conn = self._conn
+        if conn:
+            conn.arm()  # the whole drain gets one request_timeout
+        while n > 0:
+            more = await self.reader.read(min(n, self._chunk))
+            if not more:
+                return
+            n -= len(more)
 
 
 class HeaderFilter:

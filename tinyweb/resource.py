@@ -105,21 +105,19 @@ async def _send_chunks(resp, first, rest):
     await _start_chunked(resp)
     if resp.is_head:
         return
-    writer = resp.writer
     if first:
-        await writer.write(encode_chunk(first))
+        await resp._write(encode_chunk(first))
     for chunk in rest:
         if chunk:
-            await writer.write(encode_chunk(chunk))
-    await writer.write(LAST_CHUNK)
+            await resp._write(encode_chunk(chunk))
+    await resp._write(LAST_CHUNK)
 
 
 async def _send_chunks_async(resp, agen):
     await _start_chunked(resp)
     if resp.is_head:
         return
-    writer = resp.writer
     async for chunk in agen:
         if chunk:
-            await writer.write(encode_chunk(chunk))
-    await writer.write(LAST_CHUNK)
+            await resp._write(encode_chunk(chunk))
+    await resp._write(LAST_CHUNK)

@@ -6,27 +6,33 @@ async def index(req, resp):
     await resp.send('<h1>Hello</h1>')
 """
 
-from .compat import EACCES, ENOENT, file_size
-from .mime import content_type_for
+from .compat import FILE_NOT_FOUND, file_size
 from .protocol import HTTPException, is_bad_header_value, reason_for, status_line_and_headers
 
 
 class response:
     """One HTTP response. Strings here are str (bytes are accepted too), as in TinyWeb."""
 
+    # Defaults most responses keep, as class attributes: no room taken until set.
+    code = 200
+    reason = None  # a custom reason phrase; None means the standard one for `code`
+    version = "1.0"
+    headers_sent = False
+    is_head = False  # answering a HEAD: the head goes out, the body does not
+    params = {}  # the route's CORS settings, set by the server
+    _conn = None  # the server's per-connection deadline keeper
+
     def __init__(self, _writer):
         self.writer = _writer
-        self.code = 200
-        # A custom reason phrase; None means the standard one for `code`.
-        self.reason = None
-        self.version = "1.0"
         self.headers = {}
-        # Set by the server: the route's CORS settings, and whether this answers a HEAD.
-        self.params = {}
-        self.headers_sent = False
-        self.is_head = False
-        # A buffer the server lends for file sending (the connection's receive buffer).
-        self.file_buffer = None
+
+    async def _write(self, data):
+        """Write to the client; a write that stalls past request_timeout gets cancelled."""
+        conn = self._conn
+        armed = conn.arm() if conn else False
+        await self.writer.write(data)
+        if armed:
+            conn.deadline = None
 
     def add_header(self, key, value):
         """Set a response header: resp.add_header('Cache-Control', 'no-store')."""
@@ -54,7 +60,7 @@ class response:
         if self.headers_sent:
             raise RuntimeError("headers already sent")
         self.headers_sent = True
-        await self.writer.write(
+        await self._write(
             status_line_and_headers(self.version, self.code, self.reason, self.headers)
         )
 
@@ -70,11 +76,13 @@ class response:
 
     async def start_html(self):
         """Start a text/html response (UTF-8)."""
-        await self.start("text/html; charset=utf-8")
+        self.headers["Content-Type"] = "text/html; charset=utf-8"
+        await self._send_headers()
 
     async def start_json(self):
         """Start an application/json response."""
-        await self.start("application/json")
+        self.headers["Content-Type"] = "application/json"
+        await self._send_headers()
 
     async def send(self, payload):
         """Send part of the body: str (sent as UTF-8), bytes, bytearray or memoryview.
@@ -88,7 +96,7 @@ class response:
         if isinstance(payload, str):
             payload = payload.encode("utf-8")
         if payload:
-            await self.writer.write(payload)
+            await self._write(payload)
 
     async def send_body(self, body, content_type=None):
         """Send a whole response at once, with its Content-Length in bytes."""
@@ -99,7 +107,7 @@ class response:
         self.add_header("Content-Length", len(body))
         await self._send_headers()
         if body and not self.is_head:
-            await self.writer.write(body)
+            await self._write(body)
 
     async def error(self, code, msg=None):
         """Answer with status `code` and a short text body (`msg`, or the reason phrase)."""
@@ -129,11 +137,15 @@ class response:
             size = file_size(filename)
             f = open(filename, "rb")
         except OSError as e:
-            if e.args and e.args[0] in (ENOENT, EACCES, 2, 13):
+            if e.args and e.args[0] in FILE_NOT_FOUND:
                 raise HTTPException(404)
             raise
         try:
-            self.add_header("Content-Type", content_type or content_type_for(filename))
+            if not content_type:
+                from .mime import content_type_for
+
+                content_type = content_type_for(filename)
+            self.add_header("Content-Type", content_type)
             self.add_header("Content-Length", size)
             if content_encoding:
                 self.add_header("Content-Encoding", content_encoding)
@@ -144,15 +156,13 @@ class response:
             await self._send_headers()
             if self.is_head or not size:
                 return
-            buf = self.file_buffer
-            if buf is None or (buf_size and buf_size != len(buf)):
-                buf = bytearray(min(size, buf_size or 512))
+            buf = bytearray(min(size, buf_size or 512))
             mv = memoryview(buf)
             while True:
                 n = f.readinto(buf)
                 if not n:
                     break
-                await self.writer.write(mv[:n])
+                await self._write(mv[:n])
         finally:
             f.close()
 

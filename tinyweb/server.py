@@ -26,9 +26,7 @@ from .compat import (
     ticks_ms,
 )
 from .protocol import HTTPException
-from .reader import Reader
 from .request import request
-from .resource import METHODS, restful_resource_handler, split_options
 from .response import response
 from .router import Route, Router, allowed_methods, pick
 
@@ -40,50 +38,25 @@ _BUSY = b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 
 
 
 class _Connection:
-    """One client connection: its stream, with a deadline the watchdog enforces on I/O.
+    """What the watchdog knows of one client connection: its task and its deadline.
 
-    It implements the `Stream` seam itself, so the reader and the response write through it
-    and every read or write that stalls past `request_timeout` gets cancelled.
+    While the request head is read the deadline is fixed (the whole head must arrive in
+    time); afterwards the request and response arm it around each read or write, so any
+    single stall longer than `request_timeout` gets the connection cancelled.
     """
 
-    def __init__(self, stream, timeout_ms):
-        self.stream = stream
+    def __init__(self, timeout_ms):
         self.timeout_ms = timeout_ms
         self.task = current_task()
-        # While the request head is read this is fixed (the whole head must arrive in time);
-        # afterwards it is set around each read or write. None: no deadline running.
-        self.deadline = ticks_ms() + timeout_ms
+        self.deadline = ticks_ms() + timeout_ms  # None: no deadline running
         self.timed_out = False
 
-    async def read(self, n):
-        if self.deadline is not None:
-            return await self.stream.read(n)
-        self.deadline = ticks_ms() + self.timeout_ms
-        try:
-            return await self.stream.read(n)
-        finally:
-            self.deadline = None
-
-    async def readinto(self, buf):
-        if self.deadline is not None:
-            return await self.stream.readinto(buf)
-        self.deadline = ticks_ms() + self.timeout_ms
-        try:
-            return await self.stream.readinto(buf)
-        finally:
-            self.deadline = None
-
-    async def write(self, data):
-        if self.deadline is not None:
-            return await self.stream.write(data)
-        self.deadline = ticks_ms() + self.timeout_ms
-        try:
-            await self.stream.write(data)
-        finally:
-            self.deadline = None
-
-    async def close(self):
-        await self.stream.close()
+    def arm(self):
+        """Start a deadline unless one runs; True when this call started it."""
+        if self.deadline is None:
+            self.deadline = ticks_ms() + self.timeout_ms
+            return True
+        return False
 
 
 class ServerHandle:
@@ -152,6 +125,7 @@ class webserver:
         self.max_headers = limits["max_headers"]
         self.max_body_size = limits["max_body_size"]
         self.debug = debug
+        self._timeout_ms = int(self.request_timeout * 1000)
         self.router = Router()
         self.catch_all_handler = None
         # Every open connection, waiting or served, for the watchdog and shutdown.
@@ -200,6 +174,9 @@ class webserver:
         return self.route(url, **kwargs)
 
     def _add_rest(self, url, callmap, route_options):
+        # REST support is imported on first use: apps without resources never load it.
+        from .resource import restful_resource_handler
+
         methods = [m.decode() for m in callmap]
         route_options["_callmap"] = callmap
         self.router.add(
@@ -211,6 +188,8 @@ class webserver:
 
         Each method is called as `method(data, headers, **path_params, **kwargs)`.
         """
+        from .resource import METHODS, split_options
+
         try:
             obj = cls()
         except TypeError:  # an instance, or a class that needs arguments
@@ -232,6 +211,8 @@ class webserver:
         """
 
         def _resource(f):
+            from .resource import split_options
+
             route_options, extra = split_options(kwargs)
             self._add_rest(url, {method.upper().encode(): (f, extra)}, route_options)
             return f
@@ -251,13 +232,13 @@ class webserver:
 
     async def _serve_connection(self, stream):
         """The adapters' callback: serve one client connection, then close it. Never raises."""
-        conn = _Connection(stream, int(self.request_timeout * 1000))
+        conn = _Connection(self._timeout_ms)
         self.conns.append(conn)
         self.processed_connections += 1
         try:
             if self._active >= self.max_concurrency:
                 if self._waiting >= self.backlog:
-                    await conn.write(_BUSY)
+                    await stream.write(_BUSY)
                     return
                 # A connection may wait for a slot twice as long as a head may take, so that
                 # clients queued behind stalled ones get served once those time out.
@@ -276,7 +257,7 @@ class webserver:
                 conn.deadline = ticks_ms() + conn.timeout_ms  # now the head's own time
             self._active += 1
             try:
-                await self._serve_request(conn)
+                await self._serve_request(stream, conn)
             finally:
                 self._active -= 1
                 self._slot_free.set()
@@ -289,9 +270,11 @@ class webserver:
             self.conns.remove(conn)
             await _quietly(stream.close())
 
-    async def _serve_request(self, conn):
-        req = request(Reader(conn, self.buffer_size, self.max_line))
-        resp = response(conn)
+    async def _serve_request(self, stream, conn):
+        req = request(stream, self.buffer_size, self.max_line)
+        req._conn = conn
+        resp = response(stream)
+        resp._conn = conn
         try:
             await self._dispatch(conn, req, resp)
         except asyncio.CancelledError:
@@ -315,9 +298,8 @@ class webserver:
         except Exception as e:
             await self._fail(req, resp, e)
         else:
-            # Read what is left of a body no handler read, so that closing does not reset
-            # the client before it has read our answer.
-            await _quietly(req._drain(req.max_body_size))
+            if req._body_left:
+                await _quietly(req._drain(req.max_body_size))
 
     async def _fail(self, req, resp, e):
         """A handler raised: log it, and answer 500 if the status line has not gone out."""
@@ -348,7 +330,8 @@ class webserver:
                 resp.add_header("Allow", allowed_methods(routes))
                 raise HTTPException(405)
         req.route = route
-        req.path_params = params or {}
+        if params:
+            req.path_params = params
         req.max_body_size = route.max_body_size
         resp.params = route.params
         if method == _OPTIONS and _OPTIONS not in route.methods:
@@ -360,7 +343,8 @@ class webserver:
             return
         if req.content_length > route.max_body_size:
             raise HTTPException(413)
-        resp.is_head = method == _HEAD
+        if method == _HEAD:
+            resp.is_head = True
         if params:
             result = route.handler(req, resp, **params)
         else:

@@ -10,8 +10,8 @@ doubles (`tinyweb.adapters.memory`) implement the same and nothing more.
     listener.close(); await listener.wait_closed()
 
 Why no `readline`: MicroPython's `StreamReader.readline()` has no length limit, so a client
-could fill the heap with one endless line. The core reads lines itself with `Reader`
-(`tinyweb/reader.py`), from `read(n)`, and bounds every line and every body.
+could fill the heap with one endless line. The core reads lines itself (`tinyweb/request.py`),
+from `read(n)`, and bounds every line and every body.
 """
 
 

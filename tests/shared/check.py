@@ -47,6 +47,15 @@ def check(case, raw):
             problems.append("header %s: %r, expected %r" % (name, headers.get(name), value))
     if "body" in case and body != case["body"].encode("utf-8"):
         problems.append("body %r, expected %r" % (body[:300], case["body"]))
+    if "json" in case:
+        # Compared as data: MicroPython's dicts do not keep insertion order, so json.dumps
+        # may list the keys in any order.
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = "unparsable JSON"
+        if data != case["json"]:
+            problems.append("JSON %r, expected %r" % (body[:300], case["json"]))
     if "body_contains" in case and case["body_contains"].encode("utf-8") not in body:
         problems.append("body %r lacks %r" % (body[:300], case["body_contains"]))
     if "content-length" in headers and status not in (204, 304) and not case.get("head"):

@@ -297,7 +297,7 @@ CASES = [
         name="function resource with query data",
         request=req("GET /api/user/5?x=1 HTTP/1.0"),
         status=200,
-        body='{"id": "5", "name": "foo", "q": {"x": "1"}}',
+        json={"id": "5", "name": "foo", "q": {"x": "1"}},
     ),
     dict(
         name="generator resource streams chunks on the same URL",
