@@ -94,7 +94,9 @@ def current_task():
 
 def get_event_loop():
     """The loop `run()` drives. CPython 3.12+ no longer creates one implicitly."""
-    if IS_CPYTHON:
+    # Asked of the asyncio, not of the interpreter: CircuitPython's asyncio run on CPython (the
+    # socketpool tests) has no policies and works like the boards.
+    if hasattr(asyncio, "get_event_loop_policy"):
         try:
             return asyncio.get_event_loop_policy().get_event_loop()
         except RuntimeError:
@@ -146,6 +148,21 @@ PEER_GONE = tuple(
     for name in ("ECONNRESET", "ECONNABORTED", "EPIPE", "ENOTCONN", "ESHUTDOWN", "EBADF")
     if hasattr(_errno, name)
 )
+
+# CPython's asyncio raises ConnectionResetError("Connection lost") with no errno at all.
+try:
+    _CONNECTION_ERROR = ConnectionError
+except NameError:  # MicroPython has no ConnectionError
+    _CONNECTION_ERROR = ()
+
+
+def is_peer_gone(exc):
+    """True when an OSError means the client went away (nothing left to answer)."""
+    if _CONNECTION_ERROR and isinstance(exc, _CONNECTION_ERROR):
+        return True
+    return bool(exc.args) and exc.args[0] in PEER_GONE
+
+
 ENOENT = getattr(_errno, "ENOENT", 2)
 EACCES = getattr(_errno, "EACCES", 13)
 

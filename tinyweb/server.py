@@ -12,7 +12,6 @@ app.run(host='0.0.0.0', port=8081)
 
 from . import presets
 from .compat import (
-    PEER_GONE,
     asyncio,
     current_task,
     default_adapter,
@@ -20,6 +19,7 @@ from .compat import (
     generator_type,
     get_event_loop,
     is_awaitable,
+    is_peer_gone,
     print_exception,
     sleep_ms,
     ticks_diff,
@@ -290,7 +290,7 @@ class webserver:
                 resp.reason = e.reason
                 await _quietly(resp.error(e.code))
         except OSError as e:
-            if e.args and e.args[0] in PEER_GONE:
+            if is_peer_gone(e):
                 return
             await self._fail(req, resp, e)
         except EOFError:
@@ -404,7 +404,12 @@ class webserver:
             self._watchdog.cancel()
             self._watchdog = None
         for conn in self.conns:
-            conn.task.cancel()
+            try:
+                conn.task.cancel()
+            except RuntimeError:
+                # MicroPython and CircuitPython asyncio: "can't cancel self", when a handler
+                # calls shutdown(). That connection finishes its answer and closes by itself.
+                pass
         self._stopped.set()
 
     async def wait_closed(self):
