@@ -1,0 +1,247 @@
+"""tinyweb on MicroPython's unix port over real sockets on 127.0.0.1 (MicroPython adapter).
+
+Runs only when MICROPYTHON names a MicroPython unix binary, e.g.
+    MICROPYTHON=~/micropython/ports/unix/build-standard/micropython make test
+The device files are a fresh tools/build.py output (.mpy), imported as on a board.
+"""
+
+import os
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+from check import check, load_cases
+from conftest import TIMEOUT, http_request, raw_request
+from micropython_runtime import MP_TESTS, ROOT, SHARED, device_build
+
+MICROPYTHON = os.environ.get("MICROPYTHON")
+pytestmark = pytest.mark.skipif(
+    not MICROPYTHON,
+    reason="set MICROPYTHON to a MicroPython unix port binary to run the socket-level "
+    "MicroPython tests (e.g. MICROPYTHON=ports/unix/build-standard/micropython make test)",
+)
+EXAMPLES = os.path.join(ROOT, "examples")
+CASES = load_cases(os.path.join(SHARED, "cases.json"))
+START_TIMEOUT = 10  # seconds for the interpreter to start listening
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory):
+    if not os.access(MICROPYTHON, os.X_OK):
+        pytest.fail("MICROPYTHON=%s is not an executable file" % MICROPYTHON)
+    return device_build(tmp_path_factory)
+
+
+class MicroPythonProcess:
+    """A script run by the unix port, its output collected in a file."""
+
+    def __init__(self, lib, script, args, port, paths=(), heapsize=None, log=None):
+        env = dict(os.environ)
+        # .frozen holds asyncio; the device files come first, as /lib on a board.
+        env["MICROPYPATH"] = ":".join([lib] + list(paths) + [".frozen"])
+        cmd = [MICROPYTHON] + (["-X", "heapsize=" + heapsize] if heapsize else [])
+        self.log = log
+        self.out = open(log, "wb")
+        self.proc = subprocess.Popen(
+            cmd + [script] + list(args), env=env, stdout=self.out, stderr=subprocess.STDOUT
+        )
+        self.port = port
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.05)
+        self.stop()
+        raise AssertionError("MicroPython did not start listening:\n" + self.output())
+
+    def output(self):
+        with open(self.log, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.out.close()
+
+
+@pytest.fixture
+def micropython(lib, tmp_path):
+    """start(script, *args, port=..., paths=(), heapsize=None) -> a running MicroPythonProcess."""
+    procs = []
+
+    def start(script, *args, port, paths=(), heapsize=None):
+        log = str(tmp_path / ("mp-%d.log" % len(procs)))
+        proc = MicroPythonProcess(lib, script, args, port, paths, heapsize, log)
+        procs.append(proc)
+        return proc
+
+    yield start
+    for proc in procs:
+        proc.stop()
+
+
+def get(mp, path):
+    """GET path from the MicroPython server; on a client error, show what the server printed."""
+    try:
+        return http_request(mp.port, "GET", path)
+    except Exception as e:
+        raise AssertionError("GET %s failed: %r\n--- server output\n%s" % (path, e, mp.output()))
+
+
+def example(micropython, name):
+    port = free_port()
+    script = os.path.join(EXAMPLES, name)
+    return micropython(script, "--host", "127.0.0.1", "--port", str(port), port=port)
+
+
+def test_hello_world_example(micropython):
+    mp = example(micropython, "hello_world.py")
+    status, _, headers, body = http_request(mp.port, "GET", "/")
+    assert status == 200
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    assert b"Hello, world!" in body
+    status, _, _, body = http_request(mp.port, "GET", "/table")
+    assert status == 200 and body.count(b"<tr>") == 11
+    assert http_request(mp.port, "DELETE", "/")[0] == 405
+    assert "serving on http://127.0.0.1:%d/" % mp.port in mp.output()
+
+
+@pytest.mark.parametrize(
+    "name, path, expect",
+    [
+        ("table.py", "/?rows=3", b"<td>2</td>"),
+        ("rest_api.py", "/customers/1", b'"name": "Jack"'),
+        ("static_content.py", "/static/app.js", b""),
+        ("static_content.py", "/", b"<html"),
+    ],
+)
+def test_examples_serve_their_pages(micropython, name, path, expect):
+    mp = example(micropython, name)
+    status, _, _, body = get(mp, path)
+    assert status == 200, mp.output()
+    assert expect in body and body
+
+
+@pytest.fixture(scope="module")
+def case_ports(lib, tmp_path_factory):
+    main_port, plain_port = free_port(), free_port()
+    log = str(tmp_path_factory.mktemp("cases") / "mp.log")
+    script = os.path.join(MP_TESTS, "serve_cases.py")
+    args = (str(main_port), str(plain_port), os.path.join(SHARED, "static"))
+    mp = MicroPythonProcess(lib, script, args, main_port, [SHARED], log=log)
+    yield {"main": main_port, "plain": plain_port}
+    mp.stop()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_shared_case_over_sockets(case_ports, case):
+    raw = raw_request(case_ports[case.get("app", "main")], case["request"].encode("utf-8"))
+    assert check(case, raw) == []
+
+
+def limits_app(micropython, *options, heapsize=None):
+    port = free_port()
+    script = os.path.join(MP_TESTS, "serve_limits.py")
+    return micropython(script, str(port), *options, port=port, heapsize=heapsize)
+
+
+def parallel(port, paths):
+    """GET every path at once from its own thread; the results (or exceptions) in order."""
+    results = [None] * len(paths)
+
+    def one(i):
+        try:
+            results[i] = http_request(port, "GET", paths[i])
+        except Exception as e:  # reported by the test's assertion
+            results[i] = e
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(paths))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(TIMEOUT * 2)
+    return results
+
+
+def test_four_concurrent_clients_are_all_served(micropython):
+    mp = limits_app(micropython)
+    results = parallel(mp.port, ["/"] * 4 * 25)
+    assert [r[3] if isinstance(r, tuple) else r for r in results] == [b"index"] * 100
+
+
+def test_max_concurrency_and_backlog_refuse_with_503(micropython):
+    mp = limits_app(micropython, "max_concurrency=1", "backlog=1")
+    results = parallel(mp.port, ["/slow"] * 3)
+    statuses = sorted(r[0] if isinstance(r, tuple) else r for r in results)
+    # One is served, one waits for the slot and is served after it, one finds the line full.
+    assert statuses == [200, 200, 503], mp.output()
+
+
+def test_silent_client_gets_408_after_request_timeout(micropython):
+    mp = limits_app(micropython, "request_timeout=0.5")
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", mp.port), timeout=TIMEOUT) as s:
+        s.sendall(b"GET / HTTP/1.0\r\n")  # and never the rest of the head
+        data = b""
+        while True:
+            chunk = s.recv(1024)
+            if not chunk:
+                break
+            data += chunk
+    assert data.startswith(b"HTTP/1.0 408 ")
+    assert 0.4 < time.monotonic() - started < 5
+    assert http_request(mp.port, "GET", "/")[3] == b"index"  # and the server goes on
+
+
+def test_shutdown_stops_the_server_and_the_script_ends(micropython):
+    mp = limits_app(micropython)
+    assert http_request(mp.port, "GET", "/shutdown")[3] == b"bye"
+    assert mp.proc.wait(TIMEOUT) == 0, mp.output()
+    assert mp.output().splitlines()[-1] == "stopped"
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", mp.port), timeout=1).close()
+
+
+def test_memory_error_in_a_capped_heap_is_a_500_and_serving_goes_on(micropython):
+    mp = limits_app(micropython, heapsize="256k")
+    for _ in range(3):
+        assert http_request(mp.port, "GET", "/hog")[0] == 500
+        assert http_request(mp.port, "GET", "/")[3] == b"index"
+    assert "MemoryError" in mp.output()
+
+
+def test_adapter_seam_peer_readinto_read_write_close(micropython):
+    port = free_port()
+    mp = micropython(os.path.join(MP_TESTS, "seam_echo.py"), str(port), "3", port=port)
+    for text in (b"hello, adapter", b"x"):
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+            s.sendall(text + b"\n")
+            s.shutdown(socket.SHUT_WR)
+            answer = b""
+            while True:
+                chunk = s.recv(1024)
+                if not chunk:
+                    break
+                answer += chunk
+            expect = "('127.0.0.1', %d) %s b''" % (s.getsockname()[1], text.decode())
+        assert answer.decode() == expect
+    # The readiness probe was the first of the three connections: the listener closes now.
+    assert mp.proc.wait(TIMEOUT) == 0, mp.output()
+    assert mp.output().splitlines() == ["listening on %d" % port, "closed"]

