@@ -124,18 +124,6 @@ def default_adapter():
     return adapter
 
 
-def file_size(path):
-    """Size in bytes of a regular file; raises OSError when missing or a directory."""
-    try:
-        import os
-    except ImportError:  # very old MicroPython
-        import uos as os
-    st = os.stat(path)
-    if st[0] & 0o170000 != 0o100000:  # S_IFREG: a folder is "not found" for us
-        raise OSError(2, "not a regular file")
-    return st[6]
-
-
 # Errors on a socket that mean "the peer went away", not "the server is broken".
 # MicroPython and CircuitPython give lwIP's numbers through `errno`, CPython the OS's.
 try:

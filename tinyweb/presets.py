@@ -3,8 +3,10 @@
     limits = resolve("esp8266", max_concurrency=2)
     limits["buffer_size"]   # -> 512
 
-A preset is plain data (a module of `tinyweb.boards`, or a dict) with the keys of `FIELDS`;
-a missing key falls back to the `host` preset. Explicit arguments always win.
+A preset is a module of `tinyweb.boards`, its name, or a dict, with the keys of `FIELDS`.
+With no board the preset is detected from the runtime (`detect()`). A key a module or dict
+leaves out comes from the detected preset. Explicit arguments that are not None always win.
+Only the preset in use is imported, so a board never loads the others.
 """
 
 import sys
@@ -21,6 +23,11 @@ FIELDS = (
 
 
 def _load(name):
+    """The preset module `tinyweb.boards.<name>`; ValueError naming the presets if unknown."""
+    from .boards import PRESETS
+
+    if name not in PRESETS:
+        raise ValueError("unknown board preset %r; presets: %s" % (name, ", ".join(PRESETS)))
     module = __import__("tinyweb.boards." + name)
     return getattr(module.boards, name)
 
@@ -38,30 +45,40 @@ def detect(platform=None, machine=None, implementation=None):
             import os
 
             machine = os.uname().machine
-        except (ImportError, AttributeError):
+        except (ImportError, AttributeError):  # MicroPython's unix port has no uname()
             machine = ""
     return _detect(platform, machine, implementation)
 
 
-def as_dict(board):
-    """A preset (module, dict or name) as a dict of every field."""
-    base = _load("host")
+def as_dict(board=None):
+    """A preset (name, module, dict, or None to detect) as a dict of every field."""
+    if board is None:
+        board = detect()
     if isinstance(board, str):
         board = _load(board)
     res = {}
+    missing = False
+    if isinstance(board, dict):
+        for key in board:
+            if key not in FIELDS:
+                raise ValueError("unknown limit in board preset: %s" % key)
     for field in FIELDS:
         if isinstance(board, dict):
             value = board.get(field)
         else:
             value = getattr(board, field, None)
-        res[field] = getattr(base, field) if value is None else value
+        res[field] = value
+        missing = missing or value is None
+    if missing:  # a partial preset: the rest from this runtime's own
+        base = _load(detect())
+        for field in FIELDS:
+            if res[field] is None:
+                res[field] = getattr(base, field)
     return res
 
 
 def resolve(board=None, **overrides):
     """The limits to run with: `board` (detected when None), then non-None `overrides`."""
-    if board is None:
-        board = detect()
     limits = as_dict(board)
     for key, value in overrides.items():
         if key not in limits:

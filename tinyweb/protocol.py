@@ -4,21 +4,15 @@ parse_request_line(b"GET /a?b=1 HTTP/1.1")  # -> (b"GET", b"/a", b"b=1", b"HTTP/
 parse_query_string("a=1&b=%C3%A9")         # -> {"a": "1", "b": "é"}
 """
 
-# Reason phrases of RFC 9110 section 15 for the codes a small server sends.
+# Reason phrases of RFC 9110 section 15 for the codes the core sends and handlers use most;
+# any other code goes out with an empty reason (allowed) unless the handler sets one.
 REASONS = {
-    100: "Continue",
-    101: "Switching Protocols",
     200: "OK",
     201: "Created",
-    202: "Accepted",
     204: "No Content",
-    206: "Partial Content",
     301: "Moved Permanently",
     302: "Found",
-    303: "See Other",
     304: "Not Modified",
-    307: "Temporary Redirect",
-    308: "Permanent Redirect",
     400: "Bad Request",
     401: "Unauthorized",
     403: "Forbidden",
@@ -29,13 +23,9 @@ REASONS = {
     411: "Length Required",
     413: "Content Too Large",
     414: "URI Too Long",
-    415: "Unsupported Media Type",
-    418: "I'm a teapot",
-    422: "Unprocessable Content",
     429: "Too Many Requests",
     431: "Request Header Fields Too Large",
     500: "Internal Server Error",
-    501: "Not Implemented",
     503: "Service Unavailable",
 }
 
@@ -176,16 +166,6 @@ def status_line_and_headers(version, code, reason, headers):
         parts.append("\r\n")
     parts.append("\r\n")
     return "".join(parts).encode("utf-8")
-
-
-def encode_chunk(data):
-    """One chunk of a chunked body (RFC 9112 section 7.1): size in hex, CRLF, data, CRLF."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return ("%x\r\n" % len(data)).encode() + data + b"\r\n"
-
-
-LAST_CHUNK = b"0\r\n\r\n"
 
 
 def is_bad_header_value(value):

@@ -13,7 +13,8 @@ A method may also yield str/bytes chunks (sent with chunked encoding, for big pa
 import json
 
 from .compat import generator_type, is_async_iterator, is_awaitable
-from .protocol import LAST_CHUNK, encode_chunk, parse_query_string
+from .protocol import parse_query_string
+from .router import Route
 
 # Route options that configure the route instead of reaching the resource's methods.
 ROUTE_OPTIONS = (
@@ -44,6 +45,35 @@ def split_options(kwargs):
             saved.append(name)
     route["save_headers"] = saved
     return route, extra
+
+
+def add_class(app, cls, url, kwargs):
+    """`webserver.add_resource`: route each HTTP method the class has to its method."""
+    try:
+        obj = cls()
+    except TypeError:  # an instance, or a class that needs arguments
+        obj = cls
+    route_options, extra = split_options(kwargs)
+    callmap = {}
+    for name in METHODS:
+        fn = getattr(obj, name.lower(), None)
+        if fn is not None:
+            callmap[name.encode()] = (fn, extra)
+    if not callmap:
+        raise ValueError("resource has no get/post/put/patch/delete method")
+    _register(app, url, callmap, route_options)
+
+
+def add_function(app, f, url, method, kwargs):
+    """`@webserver.resource`: route one HTTP method of `url` to the function `f`."""
+    route_options, extra = split_options(kwargs)
+    _register(app, url, {method.upper().encode(): (f, extra)}, route_options)
+
+
+def _register(app, url, callmap, route_options):
+    route_options["_callmap"] = callmap
+    methods = [m.decode() for m in callmap]
+    app.router.add(Route(url, restful_resource_handler, methods, app._route_options(route_options)))
 
 
 async def restful_resource_handler(req, resp, **params):
@@ -93,6 +123,16 @@ async def send_result(resp, res):
     if isinstance(res, (dict, list)):
         res = json.dumps(res)
     await resp.send_body(res, "application/json")
+
+
+def encode_chunk(data):
+    """One chunk of a chunked body (RFC 9112 section 7.1): size in hex, CRLF, data, CRLF."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return ("%x\r\n" % len(data)).encode() + data + b"\r\n"
+
+
+LAST_CHUNK = b"0\r\n\r\n"
 
 
 async def _start_chunked(resp):

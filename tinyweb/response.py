@@ -6,7 +6,7 @@ async def index(req, resp):
     await resp.send('<h1>Hello</h1>')
 """
 
-from .compat import FILE_NOT_FOUND, file_size
+from .compat import FILE_NOT_FOUND
 from .protocol import HTTPException, is_bad_header_value, reason_for, status_line_and_headers
 
 
@@ -134,7 +134,7 @@ class response:
         if not is_safe_path(filename):
             raise HTTPException(403)
         try:
-            size = file_size(filename)
+            size = _file_size(filename)
             f = open(filename, "rb")
         except OSError as e:
             if e.args and e.args[0] in FILE_NOT_FOUND:
@@ -165,6 +165,18 @@ class response:
                 await self._write(mv[:n])
         finally:
             f.close()
+
+
+def _file_size(path):
+    """Size in bytes of a regular file; raises OSError when missing or a directory."""
+    try:
+        import os
+    except ImportError:  # very old MicroPython
+        import uos as os
+    st = os.stat(path)
+    if st[0] & 0o170000 != 0o100000:  # S_IFREG: a folder is "not found" for us
+        raise OSError(2, "not a regular file")
+    return st[6]
 
 
 def is_safe_path(path):

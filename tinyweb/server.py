@@ -173,36 +173,15 @@ class webserver:
         kwargs["methods"] = ["POST"]
         return self.route(url, **kwargs)
 
-    def _add_rest(self, url, callmap, route_options):
-        # REST support is imported on first use: apps without resources never load it.
-        from .resource import restful_resource_handler
-
-        methods = [m.decode() for m in callmap]
-        route_options["_callmap"] = callmap
-        self.router.add(
-            Route(url, restful_resource_handler, methods, self._route_options(route_options))
-        )
-
     def add_resource(self, cls, url, **kwargs):
         """Map a resource class (or instance) with get/post/put/patch/delete methods to `url`.
 
         Each method is called as `method(data, headers, **path_params, **kwargs)`.
         """
-        from .resource import METHODS, split_options
+        # REST support is imported on first use: apps without resources never load it.
+        from .resource import add_class
 
-        try:
-            obj = cls()
-        except TypeError:  # an instance, or a class that needs arguments
-            obj = cls
-        route_options, extra = split_options(kwargs)
-        callmap = {}
-        for name in METHODS:
-            fn = getattr(obj, name.lower(), None)
-            if fn is not None:
-                callmap[name.encode()] = (fn, extra)
-        if not callmap:
-            raise ValueError("resource has no get/post/put/patch/delete method")
-        self._add_rest(url, callmap, route_options)
+        add_class(self, cls, url, kwargs)
 
     def resource(self, url, method="GET", **kwargs):
         """Decorator for a function resource: @app.resource('/user/<id>', method='POST').
@@ -211,10 +190,9 @@ class webserver:
         """
 
         def _resource(f):
-            from .resource import split_options
+            from .resource import add_function
 
-            route_options, extra = split_options(kwargs)
-            self._add_rest(url, {method.upper().encode(): (f, extra)}, route_options)
+            add_function(self, f, url, method, kwargs)
             return f
 
         return _resource
