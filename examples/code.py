@@ -1,0 +1,47 @@
+"""CircuitPython: serve examples/app_shared.py from the board over Wi-Fi.
+
+On the CIRCUITPY drive:
+    code.py          this file
+    app_shared.py    the app (routes only), copied from examples/
+    lib/tinyweb/     `circup install tinyweb` (brings asyncio and adafruit_ticks along)
+    settings.toml    CIRCUITPY_WIFI_SSID = "your network"
+                     CIRCUITPY_WIFI_PASSWORD = "your password"
+                     TINYWEB_PORT = 80                    (optional)
+                     TINYWEB_BOARD = "pico_w_circuitpython"  (optional, else detected)
+
+The serial console then prints the address to open. See docs/circuitpython.md.
+"""
+
+import os
+
+import socketpool
+import wifi
+from app_shared import make_app
+from tinyweb.adapters import circuitpython_socketpool
+
+# CircuitPython joins the network in settings.toml at boot (for the web workflow); join it
+# here when it has not.
+if wifi.radio.ipv4_address is None:
+    wifi.radio.connect(os.getenv("CIRCUITPY_WIFI_SSID"), os.getenv("CIRCUITPY_WIFI_PASSWORD"))
+pool = socketpool.SocketPool(wifi.radio)
+
+try:  # the board's LED follows the page's button, where the board has one
+    import board
+    import digitalio
+
+    led = digitalio.DigitalInOut(board.LED)
+    led.switch_to_output()
+
+    def set_led(on):
+        led.value = on
+
+except (ImportError, AttributeError, ValueError):  # no LED, or its pin is taken
+    set_led = None
+
+# Limits (max_concurrency, buffer sizes, request_timeout...) from a tinyweb.boards preset:
+# detected from the chip when TINYWEB_BOARD is not set.
+app = make_app(set_led, board=os.getenv("TINYWEB_BOARD"))
+host = str(wifi.radio.ipv4_address)
+port = int(os.getenv("TINYWEB_PORT") or 80)
+print("tinyweb: serving on http://%s:%d/" % (host, port))
+app.run(host=host, port=port, adapter=circuitpython_socketpool, pool=pool)

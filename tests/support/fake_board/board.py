@@ -1,0 +1,3 @@
+"""CircuitPython's `board` for tests on CPython: a board with an LED pin."""
+
+LED = "LED"
