@@ -5,6 +5,7 @@ Runs only when MICROPYTHON names a MicroPython unix binary, e.g.
 The device files are a fresh tools/build.py output (.mpy), imported as on a board.
 """
 
+import json
 import os
 import socket
 import subprocess
@@ -245,3 +246,25 @@ def test_adapter_seam_peer_readinto_read_write_close(micropython):
     # The readiness probe was the first of the three connections: the listener closes now.
     assert mp.proc.wait(TIMEOUT) == 0, mp.output()
     assert mp.output().splitlines() == ["listening on %d" % port, "closed"]
+
+
+def test_board_example_main_py_joins_wifi_and_serves(micropython, tmp_path):
+    """examples/main.py as on an ESP32, with stand-ins for `network` and `machine`."""
+    port = free_port()
+    (tmp_path / "settings.py").write_text(
+        'WIFI_SSID = "test-net"\nWIFI_PASSWORD = "secret"\nHOST = "127.0.0.1"\nPORT = %d\n' % port
+    )
+    board = os.path.join(MP_TESTS, "board")
+    mp = micropython(os.path.join(EXAMPLES, "main.py"), port=port, paths=[str(tmp_path), board])
+    status, _, headers, body = get(mp, "/")
+    assert status == 200 and b"Hello from tinyweb" in body
+    status, _, headers, body = get(mp, "/api/status")
+    assert status == 200 and headers["content-type"] == "application/json"
+    assert json.loads(body)["led"] == 0
+    status, _, _, body = http_request(
+        port, "POST", "/api/led", "on=1", {"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert status == 200 and json.loads(body)["led"] == 1
+    output = mp.output()
+    assert "stub network: connect test-net secret" in output
+    assert "tinyweb: open http://127.0.0.1:%d/" % port in output
