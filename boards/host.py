@@ -1,12 +1,19 @@
-"""A laptop or server running CPython: memory is not the constraint, so limits are generous.
+"""A computer: CPython, or MicroPython's unix, Windows or WebAssembly port.
 
-Every other preset falls back to these numbers for a field it does not set.
+Memory is not the constraint, so these are a small production server's limits: 4 KB lines
+and reads (nginx reads headers into 1 KB and grows to 8 KB; tomcat allows 8 KB), 64 header
+lines, TinyWeb's 1 KB default body. A custom preset that leaves a field out gets it from the
+preset detected for the runtime, which on a computer is this one.
 """
 
 max_concurrency = 32  # connections served at once
-buffer_size = 4096  # bytes read from the socket per call
-max_line = 4096  # longest request line or header line accepted (414 / 431 past it)
-max_headers = 64  # most header lines accepted (431 past it)
-max_body_size = 1024  # default per-route body limit, as in TinyWeb (413 past it)
-request_timeout = 3  # seconds to send the request head; longest stall of any read/write
-backlog = 16  # listen() backlog, and connections that may wait for a free slot
+buffer_size = 4096  # bytes asked of the socket per read
+max_line = 4096  # longest request or header line (414 / 431 past it)
+max_headers = 64  # most header lines (431 past it); unsaved ones cost no memory
+max_body_size = 1024  # default per-route body limit (413 past it)
+request_timeout = 3  # seconds for the head; longest stall of any later read or write
+backlog = 16  # listen() backlog, and connections that may wait for a slot
+
+# What the limits were sized for (tests/test_boards.py checks the budget).
+typical_free_heap = None  # a computer: not the constraint
+frozen = False  # the budget counts tinyweb installed as .mpy (mip, circup)

@@ -1,0 +1,25 @@
+"""ESP32-C3 on CircuitPython: about 100 KB of heap (400 KB of SRAM).
+
+Heap: no published gc.mem_free() figure was found; assumed 100 KB once Wi-Fi is connected,
+less than the S3's 140 KB because the C3 has 400 KB of SRAM, not 512 KB. Check yours.
+
+CircuitPython's ESP-IDF build allows 8 sockets (CONFIG_LWIP_MAX_SOCKETS=8 in
+ports/espressif/esp-idf-config/sdkconfig.defaults) and the web workflow may hold two: 1
+listening + 2 served + 3 waiting leaves those two.
+
+Budget (docs/boards.md): 31.7 KB for tinyweb .mpy, 2 x 3.1 KB per connection served at its
+worst (1 KB + a 1024 B line or body + a 1024 B read), 3 x 0.6 KB per waiting one, 3.3 KB to
+assemble the largest line or body: 43.1 KB, 43% of the 100 KB free.
+"""
+
+max_concurrency = 2  # connections served at once
+buffer_size = 1024  # bytes asked of the socket per read
+max_line = 1024  # longest request or header line (414 / 431 past it)
+max_headers = 32  # most header lines (431 past it); unsaved ones cost no memory
+max_body_size = 1024  # default per-route body limit (413 past it)
+request_timeout = 3  # seconds for the head; longest stall of any later read or write
+backlog = 3  # listen() backlog, and connections that may wait for a slot
+
+# What the limits were sized for (tests/test_boards.py checks the budget).
+typical_free_heap = 100000  # bytes of gc.mem_free() with Wi-Fi up (above)
+frozen = False  # the budget counts tinyweb installed as .mpy (mip, circup)

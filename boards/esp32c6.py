@@ -1,0 +1,29 @@
+"""ESP32-C6 on MicroPython: about 120 KB of heap (512 KB of SRAM, no PSRAM).
+
+Heap: MicroPython 1.21+ starts the heap at MICROPY_GC_INITIAL_HEAP_SIZE and grows it on
+demand into ESP-IDF's internal RAM (micropython/micropython discussion #12316), sizing the
+start "so they can grow the heap once (double it) and still have enough internal RAM to
+start WiFi and make a HTTPS request" (ports/esp32/mpconfigport.h): 64 KB on the C6, so about
+128 KB; assumed 120 KB free with Wi-Fi up (no published gc.mem_free() figure was found:
+check yours). As on the C3, Wi-Fi with BLE may run out of ESP-IDF memory
+(micropython/micropython#18859).
+
+ESP-IDF allows 10 sockets (CONFIG_LWIP_MAX_SOCKETS default): 1 listening + 4 served + 4
+waiting leaves 1 for the app. Lines of 2 KB leave room for long cookies and URLs.
+
+Budget (docs/boards.md): 31.7 KB for tinyweb .mpy, 4 x 4.1 KB per connection served at its
+worst (1 KB + a 2048 B line or body + a 1024 B read), 4 x 0.6 KB per waiting one, 6.7 KB to
+assemble the largest line or body: 57.3 KB, 48% of the 120 KB free.
+"""
+
+max_concurrency = 4  # connections served at once
+buffer_size = 1024  # bytes asked of the socket per read
+max_line = 2048  # longest request or header line (414 / 431 past it)
+max_headers = 32  # most header lines (431 past it); unsaved ones cost no memory
+max_body_size = 1024  # default per-route body limit (413 past it)
+request_timeout = 3  # seconds for the head; longest stall of any later read or write
+backlog = 4  # listen() backlog, and connections that may wait for a slot
+
+# What the limits were sized for (tests/test_boards.py checks the budget).
+typical_free_heap = 120000  # bytes of gc.mem_free() with Wi-Fi up (above)
+frozen = False  # the budget counts tinyweb installed as .mpy (mip, circup)

