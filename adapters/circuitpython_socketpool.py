@@ -74,8 +74,8 @@ class Stream:
         self.sock = sock
         self.peer = peer
         self.poll_ms = poll_ms
-        # The receive buffer, reused for every read; sized by the first read (the core asks
-        # for its `buffer_size` each time), so it costs one allocation per connection.
+        # The receive buffer, reused for every read: sized by the first read, which is the
+        # core's read of the head (its `buffer_size`), so one allocation per connection.
         self.buf = None
         self.view = None
 
@@ -103,7 +103,7 @@ class Stream:
         if buf is None:
             buf = self.buf = bytearray(n)
             self.view = memoryview(buf)
-        elif n > len(buf):
+        elif n > len(buf):  # a body read: take it a buffer at a time
             n = len(buf)
         count = await self._recv_into(buf, n)
         return bytes(self.view[:count]) if count else b""

@@ -280,6 +280,22 @@ def test_big_body_through_partial_sends(server):
     assert stats(server.port)["send_capped"] - before["send_capped"] >= 256
 
 
+def test_body_bigger_than_the_read_buffer():
+    """A 10 KB upload with a 512-byte read buffer: read a buffer at a time, all of it."""
+    srv = cp_server("--buffer-size", 512)
+    try:
+        body = bytes(range(256)) * 40
+        pool = SocketPool(None, record=True)
+        headers = {"Content-Type": "application/octet-stream", "Content-Length": str(len(body))}
+        response, _raw, content = cp_client.requests_exchange(
+            pool, srv.port, "POST", "/_test/upload", headers, body
+        )
+        assert response.status_code == 200
+        assert content == b"%d %d" % (len(body), sum(body))
+    finally:
+        srv.stop()
+
+
 def test_shutdown_from_a_handler():
     """app.shutdown() from a handler: that answer completes, idle connections are closed,
     the listening sockets too, and the server's run returns."""
@@ -318,6 +334,25 @@ def test_idle_polling_cost():
         print("idle accept polls per second, two listeners: %.0f" % rate)
     finally:
         srv.stop()
+
+
+# ---- the adapter on MicroPython's interpreter ------------------------------------------------
+
+
+def test_socketpool_adapter_on_micropython_webassembly(tmp_path_factory):
+    """The shared cases through this adapter on a real (32-bit) MicroPython VM: an in-memory
+    pool (support/socketpool_cases.py) with partial sends and EAGAIN, MicroPython's asyncio.
+    CircuitPython's own VM runs the same in test_circuitpython_unix.py when there is one."""
+    from micropython_runtime import device_build, explain, wasm_runner
+
+    run = wasm_runner()
+    lib = device_build(tmp_path_factory)
+    script = os.path.join(HERE, "support", "socketpool_cases.py")
+    mounts = {lib: "/lib", os.path.join(HERE, "shared"): "/app", script: "/app/sp_cases.py"}
+    proc = run(mounts, "/app/sp_cases.py", "cases.json", "static")
+    assert proc.returncode == 0, explain(proc)
+    assert "micropython: %d passed, 0 failed" % len(CASES) in proc.out, explain(proc)
+    assert "listeners closed: True" in proc.out, explain(proc)
 
 
 # ---- the same adapter with CPython's socket module as the pool -----------------------------

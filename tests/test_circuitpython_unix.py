@@ -1,13 +1,20 @@
 """The core on CircuitPython itself: its unix port, when CIRCUITPYTHON names one.
 
 CircuitPython's unix port has no networking (no socketpool), so the shared cases and
-examples/app_shared.py run through the in-memory stream pair. The library is laid out as
-circup puts it on a board (tools/bundle.py --stage, with asyncio and adafruit_ticks), plus
-the in-memory adapter, and comes first on the path, as /lib does on a board.
+examples/app_shared.py run through the in-memory stream pair, and the shared cases once more
+through the socketpool adapter on an in-memory pool (support/socketpool_cases.py), on the
+Adafruit asyncio. The library is laid out as circup puts it on a board (tools/bundle.py
+--stage, with asyncio and adafruit_ticks), plus the in-memory adapter, and comes first on the
+path, as /lib does on a board.
+
+Building one (CircuitPython 9/10 sources; the unix port needs no submodule with these):
+    make -C ports/unix VARIANT=standard CIRCUITPY_ULAB=0 MICROPY_PY_FFI=0 \
+        FROZEN_MANIFEST= CFLAGS_EXTRA=-DMICROPY_PY_MICROPYTHON_RINGIO=0
 
     CIRCUITPYTHON=~/circuitpython/ports/unix/build-standard/micropython make test
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -31,6 +38,8 @@ pytestmark = pytest.mark.skipif(
     "streams; its unix port has no networking",
 )
 TIMEOUT = 300  # seconds for one run of the interpreter
+with open(os.path.join(SHARED, "cases.json")) as f:
+    CASES = json.load(f)
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +68,14 @@ def test_shared_cases_on_circuitpython(lib):
     code, out = run(lib, "run_cases.py", "cases.json", "static", cwd=SHARED)
     assert code == 0, out
     assert "circuitpython:" in out and ", 0 failed" in out, out
+
+
+def test_socketpool_adapter_on_circuitpython(lib):
+    script = os.path.join(HERE, "support", "socketpool_cases.py")
+    code, out = run(lib, script, "cases.json", "static", cwd=SHARED, paths=[SHARED])
+    assert code == 0, out
+    assert "circuitpython: %d passed, 0 failed" % len(CASES) in out, out
+    assert "listeners closed: True" in out, out
 
 
 def test_app_shared_on_circuitpython(lib):

@@ -66,15 +66,20 @@ def is_async_iterator(obj):
 
 
 def print_exception(exc, file=None):
-    """Print a traceback: `sys.print_exception` on MicroPython, `traceback` on CPython."""
+    """Print a traceback: `sys.print_exception` on MicroPython, `traceback` on CircuitPython
+    and CPython; just the exception where neither exists (CircuitPython builds without
+    `traceback`, e.g. its unix port)."""
     if hasattr(sys, "print_exception"):
         if file is None:
             sys.print_exception(exc)
         else:
             sys.print_exception(exc, file)
         return
-    import traceback
-
+    try:
+        import traceback
+    except ImportError:
+        (file or sys.stderr).write(repr(exc) + "\n")
+        return
     traceback.print_exception(type(exc), exc, exc.__traceback__, file=file or sys.stderr)
 
 

@@ -53,6 +53,7 @@ def main():
     limits = {
         "max_concurrency": option("max-concurrency", None, int),
         "request_timeout": option("request-timeout", None, float),
+        "buffer_size": option("buffer-size", None, int),
     }
 
     class webserver(tinyweb.webserver):
@@ -124,6 +125,11 @@ def add_test_routes(app, pool, asyncio):
         chunk = b"x" * 4096
         for _ in range(kb // 4):
             await resp.send(chunk)
+
+    @app.route("/_test/upload", methods=["POST"], max_body_size=16384)
+    async def upload(req, resp):
+        body = await req.read_body()
+        await resp.send_body("%d %d" % (len(body), sum(body)))
 
     @app.route("/_test/shutdown")
     async def shutdown(req, resp):
