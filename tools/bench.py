@@ -1,6 +1,6 @@
-"""Memory (and speed) of tinyweb and microdot side by side on real MicroPython.
+"""Memory of tinyweb and microdot side by side on real MicroPython; writes docs/benchmarks.md.
 
-Writes docs/benchmarks.md.
+Speed has its own script (tools/bench_speed.py).
 
     make bench                                    # (a)-(c) on the WebAssembly build
     MICROPYTHON=/path/to/micropython make bench   # and (d) on that unix port binary
@@ -128,13 +128,13 @@ def get(port):
         conn.close()
 
 
-def serve_and_request(micropython, framework, board, heap_k=None):
-    """Serve with a heap of heap_k KiB (the default when None) while 4 clients make 200
-    requests; the seconds they took when every answer was right, else None."""
+def serve_and_request(micropython, framework, board, heap_k):
+    """Serve in a heap of heap_k KiB while 4 clients make 200 requests; True when every
+    answer was right and the server printed no MemoryError."""
     port = free_port()
     env = dict(os.environ)
     env["MICROPYPATH"] = "%s:%s:.frozen" % (DEVICE_LIB, os.path.join(BENCH, "lib"))
-    heap = ["-X", "heapsize=%dK" % heap_k] if heap_k else []
+    heap = ["-X", "heapsize=%dK" % heap_k]
     script = [os.path.join(BENCH_SRC, "serve.py"), framework, str(port)]
     log = os.path.join(BENCH, "serve-%s.log" % framework)
     with open(log, "wb") as out:
@@ -145,12 +145,12 @@ def serve_and_request(micropython, framework, board, heap_k=None):
             stderr=subprocess.STDOUT,
         )
         try:
-            seconds = _run_clients(proc, port)
+            served = _run_clients(proc, port)
         finally:
             proc.kill()
             proc.wait(10)
     with open(log, "rb") as f:
-        return None if b"MemoryError" in f.read() else seconds
+        return served and b"MemoryError" not in f.read()
 
 
 def _run_clients(proc, port):
@@ -161,7 +161,7 @@ def _run_clients(proc, port):
             break
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                return None
+                return False
             time.sleep(0.05)
     failures = []
 
@@ -177,13 +177,11 @@ def _run_clients(proc, port):
                 return
 
     threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    started = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join(120)
-    seconds = time.monotonic() - started
-    return None if failures or proc.poll() is not None else seconds
+    return not failures and proc.poll() is None
 
 
 def smallest_heap(micropython, framework, board):
@@ -209,7 +207,7 @@ def smallest_heap(micropython, framework, board):
 def unix_info(micropython):
     code = "import sys; print(sys.version.split('MicroPython ')[1].split(' ')[0], sys.maxsize)"
     out = subprocess.check_output([micropython, "-c", code]).decode().split()
-    return out[0], "32-bit" if int(out[1]) == 2**31 - 1 else "64-bit"
+    return out[0].lstrip("v"), "32-bit" if int(out[1]) == 2**31 - 1 else "64-bit"
 
 
 # ---- the report ------------------------------------------------------------------------------
@@ -230,7 +228,7 @@ def write_doc(variants, wasm, unix, sizes, bench_sizes, requests):
         ("(c) peak live heap while serving 4 concurrent clients", "peak_heap"),
     ]
     lines = [
-        "# Benchmarks: memory and speed on real MicroPython",
+        "# Benchmarks: memory on real MicroPython",
         "",
         "Written by `make bench` (tools/bench.py); edit that, not this file. tinyweb and",
         "microdot %s (from PyPI) serve the same three pages (tools/benchmark/app_*.py) on the"
@@ -257,16 +255,6 @@ def write_doc(variants, wasm, unix, sizes, bench_sizes, requests):
         lines.append("| (d) smallest `-X heapsize` | %s |" % " | ".join(cells))
     with open(os.path.join(ROOT, "package.json")) as f:
         installed = [dest[:-3] + ".mpy" for dest, _ in json.load(f)["urls"]]
-    lines.append(
-        "| (e) time per request on WebAssembly, hello / JSON / form | %s |"
-        % " | ".join("%d / %d / %d µs" % (r["us_hello"], r["us_json"], r["us_form"]) for r in wasm)
-    )
-    if unix:
-        rates = ["%.0f" % r if r else "failed" for r in unix["rates"]]
-        lines.append(
-            "| (f) hello-world requests per second on the unix port, 4 clients | %s |"
-            % " | ".join(rates)
-        )
     code_tw = sum(sizes[path] for path in installed)
     code_md = sum(v for k, v in bench_sizes.items() if k.startswith("microdot/"))
     code = [
@@ -304,11 +292,8 @@ def write_doc(variants, wasm, unix, sizes, bench_sizes, requests):
         % REQUESTS,
         "  the server printed no MemoryError, twice in a row; bisected between %d and %d KiB."
         % HEAP_LIMITS_K,
-        "- (e) wall time of the same in-memory requests as (b) with the collector on, on this",
-        "  machine, through Node.js: for comparing the two frameworks, not a board's speed.",
-        "- (f) as (d), with the unix port's default heap: %d requests over the time the four"
-        % REQUESTS,
-        "  clients took, best of three. The clients (CPython threads) take part of that time.",
+        "  The code is imported from .mpy files, as after `mip install` or `make build`;",
+        "  frozen into the firmware it would leave the heap (docs/micropython.md).",
         "",
         "The WebAssembly heap grows on demand, so (a)-(c) say how much is used, not what fits;",
         "(d) is the hard limit. MicroPython's collector is conservative, so (a)-(c) can move by",
@@ -399,14 +384,9 @@ def main(argv=None):
     if micropython:
         version, bits = unix_info(micropython)
         unix = {"binary": micropython, "version": version, "bits": bits, "heaps": []}
-        unix["rates"] = []
         for title, framework, board in variants:
             unix["heaps"].append(smallest_heap(micropython, framework, board))
             print("bench: unix, %s: smallest heap %s KiB" % (title, unix["heaps"][-1]))
-            times = [serve_and_request(micropython, framework, board) for _ in range(3)]
-            times = [t for t in times if t]
-            unix["rates"].append(REQUESTS / min(times) if times else None)
-            print("bench: unix, %s: %s requests/s" % (title, unix["rates"][-1]))
     else:
         print("bench: MICROPYTHON not set: (d), the smallest heap on the unix port, is skipped")
     if not args.no_doc:

@@ -1,12 +1,16 @@
 """An app to test limits over sockets on MicroPython: slow handlers, big answers, shutdown.
 
-    micropython serve_limits.py PORT max_concurrency=1 backlog=1 request_timeout=0.5
+    micropython serve_limits.py PORT max_concurrency=1 backlog=1 request_timeout=0.5 slow_ms=300
 
-/slow holds its slot for 0.3 s, /hog asks for more memory than the heap has, /shutdown
+Options are webserver() arguments, and slow_ms: how long /slow holds its slot (it prints
+"slow: started" when it takes it). /hog asks for more memory than the heap has, /shutdown
 answers and then shuts the server down; the script then prints "stopped" and exits 0.
+It names the MicroPython adapter, as a user may (the examples let run() pick it).
 """
 
 import sys
+
+from tinyweb.adapters import micropython_streams
 
 import tinyweb
 from tinyweb.compat import asyncio
@@ -15,6 +19,7 @@ options = {}
 for arg in sys.argv[2:]:
     key, value = arg.split("=")
     options[key] = float(value) if "." in value else int(value)
+slow_ms = options.pop("slow_ms", 300)
 app = tinyweb.webserver(**options)
 
 
@@ -25,7 +30,8 @@ async def index(req, resp):
 
 @app.route("/slow")
 async def slow(req, resp):
-    await asyncio.sleep_ms(300)
+    print("slow: started")
+    await asyncio.sleep_ms(slow_ms)
     await resp.send_body("done")
 
 
@@ -47,7 +53,7 @@ async def shutdown(req, resp):
 
 
 async def main(port):
-    server = await app.start("127.0.0.1", port)
+    server = await app.start("127.0.0.1", port, adapter=micropython_streams)
     print("ready")
     await server.serve_forever()
     await server.wait_closed()

@@ -167,13 +167,6 @@ async def harness_per_request(raw):
     return (gc.mem_alloc() - before) // REQUESTS
 
 
-async def time_per_request(raw):
-    started = ticks_ms()
-    for _ in range(REQUESTS):
-        await app.handle(Stream(raw))
-    return ticks_diff(ticks_ms(), started) * 1000 // REQUESTS
-
-
 def per_request():
     asyncio.run(verify())
     gc.disable()
@@ -183,12 +176,6 @@ def per_request():
         results["alloc_harness"] = asyncio.run(harness_per_request(WORKLOADS[0][1]))
     finally:
         gc.enable()
-
-
-def timing():
-    # This port's clock has millisecond steps: many requests make the average good enough.
-    for name, raw, _ in WORKLOADS:
-        results["us_" + name] = asyncio.run(time_per_request(raw))
 
 
 clients_done = []
@@ -232,7 +219,7 @@ def serve_round():
     return True
 
 
-STEPS = [gc.collect, import_app, after_setup, per_request, timing, start_clients]
+STEPS = [gc.collect, import_app, after_setup, per_request, start_clients]
 step_number = 0
 
 
