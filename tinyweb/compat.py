@@ -31,7 +31,7 @@ IS_CPYTHON = IMPLEMENTATION == "cpython"
 
 # Millisecond ticks that wrap around on the boards; plain monotonic time on CPython.
 try:
-    from time import ticks_diff, ticks_ms
+    from time import ticks_add, ticks_diff, ticks_ms
 except ImportError:
     try:  # CircuitPython: supervisor.ticks_ms() wraps at 2**29
         from supervisor import ticks_ms
@@ -39,6 +39,9 @@ except ImportError:
         def ticks_diff(end, start):
             diff = (end - start) & 0x1FFFFFFF
             return diff - 0x20000000 if diff & 0x10000000 else diff
+
+        def ticks_add(ticks, delta):
+            return (ticks + delta) & 0x1FFFFFFF
 
     except ImportError:  # CPython
         from time import monotonic as _monotonic
@@ -48,6 +51,9 @@ except ImportError:
 
         def ticks_diff(end, start):
             return end - start
+
+        def ticks_add(ticks, delta):
+            return ticks + delta
 
 
 # The type of a generator object: on MicroPython an `async def` that yields (the README's

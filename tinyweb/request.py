@@ -56,18 +56,23 @@ class request:
     _conn = None
     _body_left = 0
 
-    def __init__(self, _reader, buffer_size=512, max_line=512):
+    def __init__(self, _reader, buffer=None, max_line=512):
         # The connection's stream (TinyWeb called it the reader).
         self.reader = _reader
         # Only the headers named by the route's `save_headers`, keyed by the names given
         # there (b'Content-Length'), whatever case the client used.
         self.headers = {}
-        self._chunk = buffer_size
+        # The head is read into `buffer`, which the server lends for the connection and
+        # reuses for the next one: no allocation per read. _buf[_pos:_len] is received and
+        # not yet consumed; a line is handed out as offsets (_start, _end), so a header
+        # nobody keeps is never copied.
+        if buffer is None:
+            buffer = bytearray(512)
+        self._buf = buffer
+        self._mv = memoryview(buffer)
         self._max_line = max_line
-        # Received and not yet consumed: _data[_pos:]. A line is handed out as offsets into
-        # _data (_start, _end), so a header nobody keeps is never copied.
-        self._data = b""
         self._pos = 0
+        self._len = 0
         self._start = 0
         self._end = 0
 
@@ -75,32 +80,39 @@ class request:
 
     def _take_line(self):
         """Consume the next whole line if it is buffered: True and its bounds in _start/_end."""
-        data = self._data
         pos = self._pos
-        i = data.find(b"\n", pos)
+        i = self._buf.find(b"\n", pos, self._len)
         if i < 0:
-            if len(data) - pos > self._max_line:
+            if self._len - pos > self._max_line:
                 raise LineTooLong
             return False
         if i - pos > self._max_line:
             raise LineTooLong
         self._pos = i + 1
-        if i > pos and data[i - 1] == 13:  # CR
+        if i > pos and self._buf[i - 1] == 13:  # CR
             i -= 1
         self._start = pos
         self._end = i
         return True
 
+    def _bytes(self, start, end):
+        """A copy of part of the buffer, as bytes (what handlers get)."""
+        return bytes(self._mv[start:end])
+
     async def _receive(self):
-        """Read more from the stream behind what is buffered; EOFError when it has ended."""
-        more = await self.reader.read(self._chunk)
-        if not more:
+        """Read more into the buffer behind what is there; EOFError when the stream ended."""
+        if self._len == len(self._buf):
+            if self._pos == 0:
+                raise LineTooLong  # a line as long as the whole buffer
+            # Move the unconsumed tail to the front. Rare: only a head longer than the buffer.
+            rest = self._bytes(self._pos, self._len)
+            self._len = len(rest)
+            self._mv[: self._len] = rest
+            self._pos = 0
+        n = await self.reader.readinto(self._mv[self._len :])
+        if not n:
             raise EOFError
-        if self._pos < len(self._data):
-            self._data = self._data[self._pos :] + more
-        else:
-            self._data = more
-        self._pos = 0
+        self._len += n
 
     async def read_request_line(self):
         """Read and parse "GET /path?query HTTP/1.1"; 400 or 414 when it is not that."""
@@ -112,7 +124,7 @@ class request:
                     break
         except LineTooLong:
             raise HTTPException(414)
-        parsed = parse_request_line(self._data[self._start : self._end])
+        parsed = parse_request_line(self._bytes(self._start, self._end))
         if parsed is None:
             raise HTTPException(400)
         self.method, self.path, self.query_string, self.version = parsed
@@ -141,7 +153,7 @@ class request:
             count += 1
             if count > max_headers:
                 raise HTTPException(431)
-            data = self._data
+            data = self._buf
             colon = data.find(b":", start, end)
             # RFC 9112 section 5: no empty name, no white space before the colon, and no
             # obsolete line folding (a line that starts with white space).
@@ -155,8 +167,8 @@ class request:
                 or (c == 101 and n == 6)  # expect
             ):
                 continue
-            name = data[start:colon].lower()
-            value = data[colon + 1 : end].strip()
+            name = self._bytes(start, colon).lower()
+            value = self._bytes(colon + 1, end).strip()
             if name == _CONTENT_LENGTH:
                 length = parse_content_length(value)
                 if length is None or (self._body_left and length != self.content_length):
@@ -184,15 +196,13 @@ class request:
         if n > self.max_body_size:
             raise HTTPException(413)
         self._body_left = 0
-        data = self._data
         pos = self._pos
-        if len(data) - pos >= n:  # all of it arrived with the head
+        have = self._len - pos
+        if have >= n:  # all of it arrived with the head
             self._pos = pos + n
-            return data[pos : pos + n]
-        parts = [data[pos:]]
-        have = len(data) - pos
-        self._data = b""
-        self._pos = 0
+            return self._bytes(pos, pos + n)
+        parts = [self._bytes(pos, self._len)]
+        self._pos = self._len
         conn = self._conn
         armed = conn.arm() if conn else False
         if self.expect_continue:
@@ -239,24 +249,23 @@ class request:
         """The path as str, percent-decoded."""
         return decode_text(unquote_bytes(self.path))
 
-    async def _drain(self, limit):
-        """Drop what is left of a body nobody read (up to `limit`), so that closing does not
-        reset the client before it has read the answer."""
-        n = self._body_left
+    async def _discard(self, limit):
+        """Read and drop what the client still sends, up to `limit` bytes or its end.
+
+        Closing a socket with unread input makes the kernel reset the connection, and the
+        client may lose our answer with it; so input nobody wants is read first.
+        """
+        left = self._body_left
         self._body_left = 0
-        if n <= 0 or n > limit:
-            return
-        n -= min(n, len(self._data) - self._pos)
-        self._data = b""
-        self._pos = 0
-        conn = self._conn
-        if conn:
-            conn.arm()  # the whole drain gets one request_timeout
+        n = min(left, limit) if left else limit
+        n -= min(n, self._len - self._pos)
+        self._pos = self._len
+        mv = self._mv
         while n > 0:
-            more = await self.reader.read(min(n, self._chunk))
-            if not more:
+            got = await self.reader.readinto(mv[: min(n, len(mv))])
+            if not got:
                 return
-            n -= len(more)
+            n -= got
 
 
 class HeaderFilter:

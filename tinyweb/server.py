@@ -22,6 +22,7 @@ from .compat import (
     is_peer_gone,
     print_exception,
     sleep_ms,
+    ticks_add,
     ticks_diff,
     ticks_ms,
 )
@@ -32,6 +33,10 @@ from .router import Route, Router, allowed_methods, pick
 
 _OPTIONS = b"OPTIONS"
 _HEAD = b"HEAD"
+
+# How much unwanted input is read before closing after an error, and for how long.
+_LINGER_BYTES = 16384
+_LINGER_MS = 1000
 
 # The answer to a connection that finds every slot busy and the waiting line full.
 _BUSY = b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n"
@@ -48,13 +53,13 @@ class _Connection:
     def __init__(self, timeout_ms):
         self.timeout_ms = timeout_ms
         self.task = current_task()
-        self.deadline = ticks_ms() + timeout_ms  # None: no deadline running
+        self.deadline = ticks_add(ticks_ms(), timeout_ms)  # None: no deadline running
         self.timed_out = False
 
     def arm(self):
         """Start a deadline unless one runs; True when this call started it."""
         if self.deadline is None:
-            self.deadline = ticks_ms() + self.timeout_ms
+            self.deadline = ticks_add(ticks_ms(), self.timeout_ms)
             return True
         return False
 
@@ -134,6 +139,7 @@ class webserver:
         self._active = 0
         self._waiting = 0
         self._slot_free = asyncio.Event()
+        self._buffers = []
         self._stopped = asyncio.Event()
         self._listener = None
         self._watchdog = None
@@ -220,7 +226,7 @@ class webserver:
                     return
                 # A connection may wait for a slot twice as long as a head may take, so that
                 # clients queued behind stalled ones get served once those time out.
-                conn.deadline += conn.timeout_ms
+                conn.deadline = ticks_add(conn.deadline, conn.timeout_ms)
                 self._waiting += 1
                 try:
                     while self._active >= self.max_concurrency:
@@ -232,7 +238,7 @@ class webserver:
                     return
                 finally:
                     self._waiting -= 1
-                conn.deadline = ticks_ms() + conn.timeout_ms  # now the head's own time
+                conn.deadline = ticks_add(ticks_ms(), conn.timeout_ms)  # now the head's own time
             self._active += 1
             try:
                 await self._serve_request(stream, conn)
@@ -249,7 +255,18 @@ class webserver:
             await _quietly(stream.close())
 
     async def _serve_request(self, stream, conn):
-        req = request(stream, self.buffer_size, self.max_line)
+        # Receive buffers are kept between connections (at most one per slot), so serving
+        # a request allocates none.
+        buffers = self._buffers
+        buf = buffers.pop() if buffers else bytearray(self.buffer_size)
+        try:
+            await self._serve_with(stream, conn, buf)
+        finally:
+            if len(buf) == self.buffer_size:
+                buffers.append(buf)
+
+    async def _serve_with(self, stream, conn, buf):
+        req = request(stream, buf, self.max_line)
         req._conn = conn
         resp = response(stream)
         resp._conn = conn
@@ -267,6 +284,11 @@ class webserver:
             if not resp.headers_sent:
                 resp.reason = e.reason
                 await _quietly(resp.error(e.code))
+            if conn.deadline is not None or req._body_left:
+                # Bad input or a refused body: the client may still be sending. Take in
+                # a bounded amount, for a bounded time, so closing does not reset it.
+                conn.deadline = ticks_add(ticks_ms(), _LINGER_MS)
+                await _quietly(req._discard(_LINGER_BYTES))
         except OSError as e:
             if is_peer_gone(e):
                 return
@@ -276,8 +298,11 @@ class webserver:
         except Exception as e:
             await self._fail(req, resp, e)
         else:
-            if req._body_left:
-                await _quietly(req._drain(req.max_body_size))
+            if req._body_left and req._body_left <= req.max_body_size:
+                # A body the handler did not read: read it so closing does not reset the
+                # client before it has our answer.
+                conn.arm()
+                await _quietly(req._discard(req._body_left))
 
     async def _fail(self, req, resp, e):
         """A handler raised: log it, and answer 500 if the status line has not gone out."""
