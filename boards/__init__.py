@@ -30,8 +30,8 @@ PRESETS = (
 # os.uname().machine is "<board name> with <MCU name>" on MicroPython and CircuitPython alike
 # (MICROPY_HW_BOARD_NAME " with " MICROPY_HW_MCU_NAME). The MCU name, upper-cased and without
 # dashes, starts with one of these; the first match wins, so longer prefixes come first.
-# MicroPython spells the MCUs "ESP32-S3" (older releases "ESP32S3"), CircuitPython "ESP32S3",
-# "ESP32-C3FN4", "rp2040", "rp2350a"; board vendors add package suffixes ("ESP32-S2FN4R2").
+# MicroPython's generic boards say "ESP32S3" up to 1.28 and "ESP32-S3" after; CircuitPython
+# "ESP32S3", "ESP32-C3FN4", "rp2040", "rp2350a"; vendors add package suffixes ("ESP32-S2FN4R2").
 _CHIPS = (
     ("ESP8266", "esp8266"),
     ("ESP32S2", "esp32s2"),

@@ -10,9 +10,10 @@ CircuitPython's ESP-IDF build allows 8 sockets (CONFIG_LWIP_MAX_SOCKETS=8 in
 ports/espressif/esp-idf-config/sdkconfig.defaults) and the web workflow may hold two: 1
 listening + 2 served + 3 waiting leaves those two.
 
-Budget (docs/boards.md): 31.7 KB for tinyweb .mpy, 2 x 3.1 KB per connection served at its
-worst (1 KB + a 1024 B line or body + a 1024 B read), 3 x 0.6 KB per waiting one, 3.3 KB to
-assemble the largest line or body: 43.1 KB, 43% of the 100 KB free.
+Budget (docs/boards.md): 32.3 KB for tinyweb and its adapter (.mpy), 2 x 4.1 KB per
+connection served at its worst (1 KB + two copies of a 1024 B line or body + a 1024 B read),
+3 x 0.6 KB per waiting one, 3.1 KB to assemble the largest line or body: 45.4 KB, 45% of the
+100 KB free.
 """
 
 max_concurrency = 2  # connections served at once

@@ -8,15 +8,16 @@ start WiFi and make a HTTPS request" (ports/esp32/mpconfigport.h): 64 KB on the 
 check yours). As on the C3, Wi-Fi with BLE may run out of ESP-IDF memory
 (micropython/micropython#18859).
 
-ESP-IDF allows 10 sockets (CONFIG_LWIP_MAX_SOCKETS default): 1 listening + 4 served + 4
-waiting leaves 1 for the app. Lines of 2 KB leave room for long cookies and URLs.
+ESP-IDF allows 10 sockets (CONFIG_LWIP_MAX_SOCKETS default): 1 listening + 3 served + 4
+waiting leaves 2 for the app. Lines of 2 KB leave room for long cookies and URLs.
 
-Budget (docs/boards.md): 31.7 KB for tinyweb .mpy, 4 x 4.1 KB per connection served at its
-worst (1 KB + a 2048 B line or body + a 1024 B read), 4 x 0.6 KB per waiting one, 6.7 KB to
-assemble the largest line or body: 57.3 KB, 48% of the 120 KB free.
+Budget (docs/boards.md): 32.3 KB for tinyweb and its adapter (.mpy), 3 x 6.1 KB per
+connection served at its worst (1 KB + two copies of a 2048 B line or body + a 1024 B read),
+4 x 0.6 KB per waiting one, 6.1 KB to assemble the largest line or body: 59.4 KB, 49% of the
+120 KB free.
 """
 
-max_concurrency = 4  # connections served at once
+max_concurrency = 3  # connections served at once
 buffer_size = 1024  # bytes asked of the socket per read
 max_line = 2048  # longest request or header line (414 / 431 past it)
 max_headers = 32  # most header lines (431 past it); unsaved ones cost no memory

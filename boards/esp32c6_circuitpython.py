@@ -7,9 +7,10 @@ CircuitPython's ESP-IDF build allows 8 sockets (CONFIG_LWIP_MAX_SOCKETS=8 in
 ports/espressif/esp-idf-config/sdkconfig.defaults) and the web workflow may hold two: 1
 listening + 2 served + 3 waiting leaves those two.
 
-Budget (docs/boards.md): 31.7 KB for tinyweb .mpy, 2 x 4.1 KB per connection served at its
-worst (1 KB + a 2048 B line or body + a 1024 B read), 3 x 0.6 KB per waiting one, 6.7 KB to
-assemble the largest line or body: 48.5 KB, 40% of the 120 KB free.
+Budget (docs/boards.md): 32.3 KB for tinyweb and its adapter (.mpy), 2 x 6.1 KB per
+connection served at its worst (1 KB + two copies of a 2048 B line or body + a 1024 B read),
+3 x 0.6 KB per waiting one, 6.1 KB to assemble the largest line or body: 52.6 KB, 44% of the
+120 KB free.
 """
 
 max_concurrency = 2  # connections served at once

@@ -9,14 +9,15 @@ PSRAM, so about 72 KB; assumed 64 KB free with Wi-Fi up. Most S2 boards carry 2 
 reads MBs: pass bigger limits (docs/boards.md).
 
 Half of 64 KB holds tinyweb only when it is frozen into the firmware; installed with mip
-(.mpy) the same limits take about 73% of the heap.
+(.mpy) the same limits take about 78% of the heap.
 
 ESP-IDF allows 10 sockets (CONFIG_LWIP_MAX_SOCKETS default): 1 listening + 3 served + 4
 waiting leaves 2 for the app.
 
-Budget (docs/boards.md): 11.3 KB for tinyweb frozen, 3 x 3.1 KB per connection served at its
-worst (1 KB + a 1024 B line or body + a 1024 B read), 4 x 0.6 KB per waiting one, 3.3 KB to
-assemble the largest line or body: 26.4 KB, 41% of the 64 KB free.
+Budget (docs/boards.md): 11.8 KB for tinyweb and its adapter (frozen), 3 x 4.1 KB per
+connection served at its worst (1 KB + two copies of a 1024 B line or body + a 1024 B read),
+4 x 0.6 KB per waiting one, 3.1 KB to assemble the largest line or body: 29.7 KB, 46% of the
+64 KB free.
 """
 
 max_concurrency = 3  # connections served at once

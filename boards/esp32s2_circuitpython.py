@@ -10,11 +10,12 @@ ports/espressif/esp-idf-config/sdkconfig.defaults) and the web workflow may hold
 listening + 2 served + 3 waiting leaves those two.
 
 Half of 64 KB holds tinyweb only in a CircuitPython build with tinyweb frozen in; from the
-bundle (.mpy) the same limits take about 67% of the heap.
+bundle (.mpy) the same limits take about 71% of the heap.
 
-Budget (docs/boards.md): 11.3 KB for tinyweb frozen, 2 x 3.1 KB per connection served at its
-worst (1 KB + a 1024 B line or body + a 1024 B read), 3 x 0.6 KB per waiting one, 3.3 KB to
-assemble the largest line or body: 22.7 KB, 35% of the 64 KB free.
+Budget (docs/boards.md): 11.8 KB for tinyweb and its adapter (frozen), 2 x 4.1 KB per
+connection served at its worst (1 KB + two copies of a 1024 B line or body + a 1024 B read),
+3 x 0.6 KB per waiting one, 3.1 KB to assemble the largest line or body: 25 KB, 39% of the
+64 KB free.
 """
 
 max_concurrency = 2  # connections served at once

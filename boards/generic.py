@@ -5,9 +5,10 @@ H2, a port without a preset). Every limit is at most the ESP8266's, so it fits t
 heap tinyweb runs in (about 35 KB, with tinyweb frozen). Once you know the board's
 gc.mem_free() with Wi-Fi up, pick a named preset or pass bigger limits.
 
-Budget (docs/boards.md): 11.3 KB for tinyweb frozen, 1 x 2 KB per connection served at its
-worst (1 KB + a 512 B line or body + a 512 B read), 2 x 0.6 KB per waiting one, 1.7 KB to
-assemble the largest line or body: 16.3 KB, 46% of the 35 KB free.
+Budget (docs/boards.md): 11.8 KB for tinyweb and its adapter (frozen), 1 x 2.6 KB per
+connection served at its worst (1 KB + two copies of a 512 B line or body + a 512 B read), 2
+x 0.6 KB per waiting one, 1.5 KB to assemble the largest line or body: 17.2 KB, 49% of the
+35 KB free.
 """
 
 max_concurrency = 1  # connections served at once

@@ -8,9 +8,10 @@ CircuitPython's rp2 lwIP keeps 5 TCP connections (MEMP_NUM_TCP_PCB in
 ports/raspberrypi/lwip_inc/lwipopts.h): 3 served + 2 waiting. So the heap buys longer lines
 and reads rather than more connections.
 
-Budget (docs/boards.md): 31.7 KB for tinyweb .mpy, 3 x 7.2 KB per connection served at its
-worst (1 KB + a 4096 B line or body + a 2048 B read), 2 x 0.6 KB per waiting one, 13.3 KB to
-assemble the largest line or body: 67.8 KB, 23% of the 300 KB free.
+Budget (docs/boards.md): 32.3 KB for tinyweb and its adapter (.mpy), 3 x 11.3 KB per
+connection served at its worst (1 KB + two copies of a 4096 B line or body + a 2048 B read),
+2 x 0.6 KB per waiting one, 12.3 KB to assemble the largest line or body: 79.6 KB, 27% of
+the 300 KB free.
 """
 
 max_concurrency = 3  # connections served at once

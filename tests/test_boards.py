@@ -32,21 +32,27 @@ def load(name):
 
 
 # ---- the budget ---------------------------------------------------------------------------
-# Smallest free heap (bytes) the worst cases of a preset run in, as measured on the 32-bit
-# MicroPython unix port by `tools/measure_connection_cost.py --fit` and fitted over 17 sets
-# of limits (docs/boards.md, "The budget"): every measured point lies under this formula.
-BASE_FROZEN = 11 * 1024  # import tinyweb frozen (8 KB) + webserver() + a request in flight
-BASE_MPY = 31 * 1024  # the same with tinyweb imported from .mpy or .py (+20 KB of bytecode)
-PER_SERVED = 1024  # a connection's task, frames, request and response, besides its data
-PER_WAITING = 640  # a connection waiting for a slot (measured 270 B, and 330 B kept after)
-ASSEMBLY = 3.25  # the largest line or body is built by concatenation: this many copies
+# The smallest free heap (bytes) the worst cases of a set of limits run in, measured on the
+# 32-bit MicroPython unix port (`tools/measure_connection_cost.py --budget`, with and without
+# tinyweb frozen) for 17 sets of limits, lies under this formula at every point; the fit and
+# the numbers are in docs/boards.md ("The budget").
+BASE_FROZEN = 10752  # import tinyweb frozen (7.5 KB) + webserver() + one small request
+BASE_MPY = 28160  # the same imported from .mpy: about 17 KB more of bytecode in the heap
+# The runtime's adapter module, measured apart (the probe serves through a stub stream):
+# micropython_streams 0.7 KB frozen / 1.6 KB from .mpy, circuitpython_socketpool 1.1 / 3.7.
+ADAPTER_FROZEN = 1024
+ADAPTER_MPY = 4096
+PER_SERVED = 1024  # a served connection's task, frames, request, response (1.0-1.4 KB)
+PER_WAITING = 640  # a connection waiting for a slot (270 B, and 330 B kept after a burst)
+HELD = 2  # copies of its line or body a served connection may hold (old data + new)
+ASSEMBLY = 3  # more copies while the largest line or body is concatenated and parsed
 
 
 def worst_case_heap(p):
     """Heap tinyweb needs with every limit of preset module `p` reached at once."""
     largest = max(p.max_line, p.max_body_size)
-    base = BASE_FROZEN if p.frozen else BASE_MPY
-    served = p.max_concurrency * (PER_SERVED + largest + p.buffer_size)
+    base = BASE_FROZEN + ADAPTER_FROZEN if p.frozen else BASE_MPY + ADAPTER_MPY
+    served = p.max_concurrency * (PER_SERVED + HELD * largest + p.buffer_size)
     return base + served + p.backlog * PER_WAITING + ASSEMBLY * largest
 
 

@@ -1,34 +1,41 @@
 """Measure tinyweb's live heap per open connection on a real MicroPython interpreter.
 
-    MICROPYTHON=/path/to/micropython .venv/bin/python tools/measure_connection_cost.py
-    MICROPYTHON=... .venv/bin/python tools/measure_connection_cost.py --fit      # presets
-    .venv/bin/python tools/measure_connection_cost.py --emit-probe > probe.py    # for a board
+    MICROPYTHON=/path/to/micropython .venv/bin/python tools/measure_connection_cost.py --mpy
+    MICROPYTHON=... .venv/bin/python tools/measure_connection_cost.py --fit --mpy  # presets
+    MICROPYTHON=... .venv/bin/python tools/measure_connection_cost.py --budget     # formula
+    .venv/bin/python tools/measure_connection_cost.py --emit-probe > probe.py      # a board
 
-What it does: copies the repository into a temporary staging folder laid out as on a device
-(`tinyweb/`, `adapters/` as `tinyweb/adapters/`, `boards/` as `tinyweb/boards/`), optionally
-compiles it with mpy-cross, and runs a small probe script on the MicroPython binary named by
-the `MICROPYTHON` environment variable (the unix port; its 32-bit build has the same object
-sizes as the boards). The probe holds N connections open at once, each stopped at the same
-point of a request, and reads `gc.mem_alloc()` after `gc.collect()` for N = 0..k; the slope
-is what one more open connection costs. Three points of a request are measured:
+It copies the repository into a temporary folder laid out as on a device (`tinyweb/`, with
+`adapters/` as `tinyweb/adapters/` and `boards/` as `tinyweb/boards/`), compiled with
+mpy-cross when `--mpy` is given, and runs a probe script on the MicroPython binary named by
+`MICROPYTHON` (the unix port; a 32-bit build has the boards' object sizes). A binary with
+tinyweb frozen in is used frozen: the probe imports whichever copy comes first.
 
-    head     the request line and part of a header line arrived; the rest has not
+The probe answers one GET and one POST (so whatever tinyweb builds on first use is in
+place), then holds k connections open at once, each stopped at the same point of a request,
+and reads gc.mem_alloc() after gc.collect() for 0..k of them; the slope is what one more
+open connection costs:
+
+    head     the request line and part of a header line arrived, the rest has not
     handler  the head arrived and the handler awaits something (a long poll, an SSE stream)
-    body     a POST head arrived and the handler is reading a body that is still coming
+    body     a POST head arrived and the handler reads a body that is still coming
+    queued   the connection waits for a slot (max_concurrency=1, the slot held)
 
-The probe's client is a stub stream that counts what it is sent, so the numbers are the
-server's: the task, its coroutine frames, the connection, reader, request and response objects
-and the bytes received. A real socket adds the adapter's stream object and the network stack's
-buffers (lwIP, outside the Python heap on the boards).
+Its client is a stub stream, so the numbers are the server's: the task, coroutine frames,
+request and response objects and the bytes received. A real socket adds the adapter's
+stream object and the network stack's buffers (lwIP, outside the Python heap on boards).
 
-`--fit` checks each MicroPython preset in `boards/` against a heap capped (`-X heapsize=`) at
-the preset's `typical_free_heap`: all `max_concurrency` connections held at once with a header
-line of nearly `max_line` bytes (and, separately, a body of `max_body_size`), then finished;
-every one must be answered 200 and nothing may raise MemoryError.
+`--fit` runs every preset of boards/ on a heap capped (`-X heapsize=`) at its
+`typical_free_heap`: all `max_concurrency` slots held with a header line of nearly `max_line`
+bytes (then, separately, a body of `max_body_size`), the `backlog` full behind them, then all
+finished; each must be answered 200. It also finds the smallest free heap all those cases
+pass in. `--budget` does the latter for a grid of limits and compares it with the budget
+formula of tests/test_boards.py. Presets sized for tinyweb frozen in are skipped unless the
+binary has it frozen.
 
-The WebAssembly MicroPython build cannot do this: its gc.collect() only runs between calls
-from JavaScript, so live heap inside a script is not measurable there (tools/mpwasm).
-Without `MICROPYTHON` the script says so and exits with status 2; it is not part of CI.
+The WebAssembly MicroPython build cannot measure this: its gc.collect() only runs between
+calls from JavaScript (tools/mpwasm). Without `MICROPYTHON` the script says how to get a
+binary and exits with status 2; it is not part of CI.
 """
 
 import argparse
@@ -164,7 +171,27 @@ async def settle():
         await asyncio.sleep(0)
 
 
+class WarmStream(HeldStream):
+    """A whole request at once, then end of stream."""
+
+    def __init__(self, data):
+        HeldStream.__init__(self)
+        self.state = 2
+        self.pending = data
+
+
+async def warm_up():
+    """One whole GET and POST first, so what tinyweb imports or builds on first use is in
+    place before counting (steady state, as on a server that has answered once)."""
+    body = "POST /form HTTP/1.0\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+    for data in (b"GET /hold HTTP/1.0\r\n\r\n", (body + "Content-Length: 3\r\n\r\na=1").encode()):
+        await app._serve_connection(WarmStream(data))
+
+
 async def main():
+    gc.collect()
+    cold = gc.mem_alloc()
+    await warm_up()
     streams = [None] * COUNT
     tasks = [None] * COUNT
     gc.collect()
@@ -193,14 +220,15 @@ async def main():
             answered += 1
         streams[i] = tasks[i] = s = None
     gc.collect()
-    return ready, points, gc.mem_alloc(), low_free, answered
+    return cold, ready, points, gc.mem_alloc(), low_free, answered
 
 
 result = {}
 try:
-    ready, points, after, low_free, answered = asyncio.run(main())
+    cold, ready, points, after, low_free, answered = asyncio.run(main())
     result = {
         "ok": True,
+        "cold": cold,
         "ready": ready,
         "points": points,
         "after": after,
@@ -222,6 +250,11 @@ result["limits"] = dict(limits)
 import json
 
 print("RESULT " + json.dumps(result))
+if result["ok"]:  # for a person reading a board's output
+    print(
+        "tinyweb: import %d B, %d B per open connection (%s), gc.mem_free() %d at the lowest"
+        % (IMPORTED - START, (points[-1] - points[0]) // COUNT, SCENARIO, low_free)
+    )
 '''
 
 
@@ -299,7 +332,8 @@ def measure(micropython, stage_dir, count, fills):
                 "per_connection": per_conn,
                 "worst_step": worst_step,
                 "import": res["imported"] - res["start"],
-                "app": res["ready"] - res["imported"],
+                "server": res["server"] - res["imported"],
+                "first_use": res["ready"] - res["cold"],
                 "leak": res["after"] - res["ready"],
                 "answered": res["answered"],
                 "count": count,
@@ -396,6 +430,11 @@ def smallest_free(micropython, stage_dir, limits, start, high):
             return high
 
 
+# Where things landed before decides how fragmented the heap is, so the smallest heap a set
+# of limits runs in moves by up to about 1 KB when anything allocated earlier changes (even
+# the probe's own source). A formula within this of a measurement agrees with it.
+NOISE = 1024
+
 # Sets of limits the budget formula of tests/test_boards.py is checked against:
 # (max_concurrency, backlog, buffer_size, max_line, max_body_size).
 BUDGET_GRID = (
@@ -452,7 +491,9 @@ def budget(micropython, stage_dir):
             setattr(p, key, value)
         p.frozen = from_start["frozen"]
         measured = smallest_free(micropython, stage_dir, limits, from_start["start"], 400000)
+        # The probe serves through a stub stream: leave the adapter module out of the formula.
         need = formula.worst_case_heap(p)
+        need -= formula.ADAPTER_FROZEN if p.frozen else formula.ADAPTER_MPY
         rows.append({"limits": limits, "measured": measured, "formula": need, "app": app})
     return rows, from_start["frozen"]
 
@@ -462,8 +503,8 @@ def report_budget(rows, frozen, command):
         "Measured with `%s` (tinyweb %s)" % (command, "frozen" if frozen else "not frozen"),
         "",
         "The probe's own app (3 routes, a client stub) took %d bytes; the formula counts only"
-        " tinyweb, so the last column compares it with the measured heap less the app."
-        % (rows[0]["app"] if rows else 0),
+        " tinyweb, so the last column compares it with the measured heap less the app. It"
+        " may be down to -%d (fragmentation noise)." % (rows[0]["app"] if rows else 0, NOISE),
         "",
         "| served | waiting | buffer_size | max_line | max_body_size | smallest free heap "
         "| budget formula | formula - (measured - app) |",
@@ -517,19 +558,20 @@ def report_measure(rows, command):
         "Measured with `%s`" % command,
         "",
         "| scenario | bytes held per connection | per connection (bytes) | largest step "
-        "| import tinyweb | app setup | left after all closed |",
-        "|---|---|---|---|---|---|---|",
+        "| import tinyweb | webserver() | first two requests | left after all closed |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
-            "| %s | %d | %.0f | %d | %d | %d | %d |"
+            "| %s | %d | %.0f | %d | %d | %d | %d | %d |"
             % (
                 r["scenario"],
                 r["fill"],
                 r["per_connection"],
                 r["worst_step"],
                 r["import"],
-                r["app"],
+                r["server"],
+                r["first_use"],
                 r["leak"],
             )
         )
@@ -635,7 +677,8 @@ def main(argv=None):
                 print(json.dumps(rows, indent=1))
             else:
                 print(report_budget(rows, frozen, command.strip()))
-            return 0 if all(r["formula"] >= r["measured"] - r["app"] for r in rows) else 1
+            ok = all(r["formula"] >= r["measured"] - r["app"] - NOISE for r in rows)
+            return 0 if ok else 1
         if args.fit:
             rows = fit(micropython, stage_dir, args.preset)
             print(json.dumps(rows, indent=1) if args.json else report_fit(rows, command.strip()))
