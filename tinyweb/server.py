@@ -258,11 +258,12 @@ class webserver:
         # Receive buffers are kept between connections (at most one per slot), so serving
         # a request allocates none.
         buffers = self._buffers
-        buf = buffers.pop() if buffers else bytearray(self.buffer_size)
+        size = max(self.buffer_size, self.max_line + 2)  # a longest line and its CRLF fit
+        buf = buffers.pop() if buffers else bytearray(size)
         try:
             await self._serve_with(stream, conn, buf)
         finally:
-            if len(buf) == self.buffer_size:
+            if len(buf) == size:
                 buffers.append(buf)
 
     async def _serve_with(self, stream, conn, buf):

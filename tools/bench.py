@@ -36,7 +36,7 @@ DOC = os.path.join(ROOT, "docs", "benchmarks.md")
 # (column title, framework, tinyweb board preset or None for the one the runtime gets)
 VARIANTS = [
     ("tinyweb", "tinyweb", None),
-    ("tinyweb, esp8266 preset", "tinyweb", "esp8266"),
+    ("tinyweb, esp32 preset", "tinyweb", "esp32"),
     ("microdot " + MICRODOT, "microdot", None),
 ]
 
@@ -235,8 +235,8 @@ def write_doc(variants, wasm, unix, sizes, bench_sizes, requests):
         % MICRODOT,
         'same interpreter, both imported from .mpy files made by the same mpy-cross. "tinyweb"',
         "is tinyweb with the preset it picks on a computer (`host`: 4 KB reads, 32",
-        "connections); the esp8266 preset is what an ESP8266 gets (512-byte reads, one",
-        "connection at a time, three waiting).",
+        "connections); the esp32 preset is what an ESP32 gets (1 KB reads, three",
+        "connections at a time, three waiting).",
         "",
         "| | " + " | ".join(titles) + " |",
         "|---|" + "---:|" * len(titles),
