@@ -21,6 +21,9 @@ class response:
     is_head = False  # answering a HEAD: the head goes out, the body does not
     params = {}  # the route's CORS settings, set by the server
     _conn = None  # the server's per-connection deadline keeper
+    # The connection's receive buffer, lent for send_file once the request holds nothing
+    # more in it (no body): a static file is sent without allocating a buffer.
+    _buf = None
 
     def __init__(self, _writer):
         self.writer = _writer
@@ -156,7 +159,9 @@ class response:
             await self._send_headers()
             if self.is_head or not size:
                 return
-            buf = bytearray(min(size, buf_size or 512))
+            buf = self._buf
+            if buf is None or buf_size:
+                buf = bytearray(min(size, buf_size or 512))
             mv = memoryview(buf)
             while True:
                 n = f.readinto(buf)

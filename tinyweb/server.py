@@ -347,6 +347,8 @@ class webserver:
             return
         if req.content_length > route.max_body_size:
             raise HTTPException(413)
+        if not req._body_left:
+            resp._buf = req._buf
         if method == _HEAD:
             resp.is_head = True
         if params:
