@@ -158,6 +158,8 @@ def test_header_injection_is_refused():
     resp = tinyweb.response(None)
     with pytest.raises(ValueError):
         resp.add_header("X-A", "ok\r\nSet-Cookie: evil=1")
+    with pytest.raises(ValueError):
+        make_app().add_route("/x", None, allowed_access_control_origins="a\r\nX-Evil: 1")
 
 
 def test_debug_puts_traceback_in_500_only_when_asked(serve):

@@ -92,7 +92,7 @@ async def restful_resource_handler(req, resp, **params):
         res = await res
     # Like TinyWeb: REST answers are HTTP/1.1 with Connection: close, CORS headers included.
     resp.version = "1.1"
-    resp.add_header("Connection", "close")
+    resp.headers["Connection"] = "close"
     resp.add_access_control_headers()
     if is_async_iterator(res):
         await _send_chunks_async(resp, res)
@@ -136,8 +136,8 @@ LAST_CHUNK = b"0\r\n\r\n"
 
 
 async def _start_chunked(resp):
-    resp.add_header("Content-Type", "application/json")
-    resp.add_header("Transfer-Encoding", "chunked")
+    resp.headers["Content-Type"] = "application/json"
+    resp.headers["Transfer-Encoding"] = "chunked"
     await resp._send_headers()
 
 

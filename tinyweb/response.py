@@ -47,16 +47,12 @@ class response:
     def add_access_control_headers(self):
         """Add the CORS headers of the route (`allowed_access_control_*` options)."""
         params = self.params
-        self.add_header(
-            "Access-Control-Allow-Origin", params.get("allowed_access_control_origins", "*")
+        headers = self.headers
+        headers["Access-Control-Allow-Origin"] = params.get("allowed_access_control_origins", "*")
+        headers["Access-Control-Allow-Methods"] = params.get(
+            "allowed_access_control_methods", "GET, POST"
         )
-        self.add_header(
-            "Access-Control-Allow-Methods",
-            params.get("allowed_access_control_methods", "GET, POST"),
-        )
-        self.add_header(
-            "Access-Control-Allow-Headers", params.get("allowed_access_control_headers", "*")
-        )
+        headers["Access-Control-Allow-Headers"] = params.get("allowed_access_control_headers", "*")
 
     async def _send_headers(self):
         """Send the status line and headers, once. TinyWeb apps call this name too."""
@@ -107,7 +103,7 @@ class response:
             body = body.encode("utf-8")
         if content_type:
             self.add_header("Content-Type", content_type)
-        self.add_header("Content-Length", len(body))
+        self.headers["Content-Length"] = len(body)
         await self._send_headers()
         if body and not self.is_head:
             await self._write(body)
@@ -149,13 +145,13 @@ class response:
 
                 content_type = content_type_for(filename)
             self.add_header("Content-Type", content_type)
-            self.add_header("Content-Length", size)
+            self.headers["Content-Length"] = size
             if content_encoding:
                 self.add_header("Content-Encoding", content_encoding)
             if max_age:
-                self.add_header("Cache-Control", "max-age=%d, public" % max_age)
+                self.headers["Cache-Control"] = "max-age=%d, public" % max_age
             else:
-                self.add_header("Cache-Control", "no-cache")
+                self.headers["Cache-Control"] = "no-cache"
             await self._send_headers()
             if self.is_head or not size:
                 return

@@ -32,6 +32,9 @@ class Route:
                 m.decode() if isinstance(m, bytes) else m for m in methods
             ),
         }
+        for value in self.params.values():
+            if "\r" in value or "\n" in value:
+                raise ValueError("CR or LF in an allowed_access_control_* option")
         # For REST resources: {b'GET': (function, extra kwargs)}; None for plain routes.
         self.callmap = options.get("_callmap")
         self.options = options

@@ -331,7 +331,7 @@ class webserver:
             if method == _OPTIONS:
                 route = routes[0]
             else:
-                resp.add_header("Allow", allowed_methods(routes))
+                resp.headers["Allow"] = allowed_methods(routes)
                 raise HTTPException(405)
         req.route = route
         if params:
@@ -340,9 +340,9 @@ class webserver:
         resp.params = route.params
         if method == _OPTIONS and _OPTIONS not in route.methods:
             # CORS preflight and "what can I do here", answered for every route.
-            resp.add_header("Allow", allowed_methods(routes))
+            resp.headers["Allow"] = allowed_methods(routes)
             resp.add_access_control_headers()
-            resp.add_header("Content-Length", "0")
+            resp.headers["Content-Length"] = "0"
             await resp._send_headers()
             return
         if req.content_length > route.max_body_size:
@@ -359,7 +359,7 @@ class webserver:
             await result
         if not resp.headers_sent:
             # The handler chose a status (or none) but sent nothing: an empty answer.
-            resp.add_header("Content-Length", "0")
+            resp.headers["Content-Length"] = "0"
             await resp._send_headers()
 
     # ---- running ----------------------------------------------------------------------
