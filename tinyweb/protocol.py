@@ -100,21 +100,21 @@ def unquote_bytes(data, plus_as_space=False):
         data = data.replace(b"+", b" ")
     if b"%" not in data:
         return data
-    out = bytearray()
-    i = 0
-    n = len(data)
-    while i < n:
-        c = data[i]
-        if c == 0x25 and i + 2 < n:  # "%" with two chars after it
-            hi = _hex_value(data[i + 1])
-            lo = _hex_value(data[i + 2])
+    # Work per escape, not per byte: split at "%" and decode the two hex digits after each.
+    parts = data.split(b"%")
+    out = [parts[0]]
+    for i in range(1, len(parts)):
+        part = parts[i]
+        if len(part) >= 2:
+            hi = _hex_value(part[0])
+            lo = _hex_value(part[1])
             if hi >= 0 and lo >= 0:
-                out.append(hi * 16 + lo)
-                i += 3
+                out.append(bytes((hi * 16 + lo,)))
+                out.append(part[2:])
                 continue
-        out.append(c)
-        i += 1
-    return bytes(out)
+        out.append(b"%")
+        out.append(part)
+    return b"".join(out)
 
 
 def decode_text(data):
@@ -142,32 +142,58 @@ def parse_query_string(s):
     """
     if isinstance(s, str):
         s = s.encode("utf-8")
+    # "+" and "%" are looked for once in the whole string, not in every key and value: on
+    # MicroPython each call and each new object costs (a form field is otherwise ~18k
+    # instructions, most of them outside the decoding itself).
+    if b"+" in s:
+        s = s.replace(b"+", b" ")
+    escaped = b"%" in s
     res = {}
     for pair in s.split(b"&"):
         if not pair:
             continue
         eq = pair.find(b"=")
         if eq < 0:
-            res[urldecode_plus(pair)] = ""
+            key = pair
+            value = b""
         else:
-            res[urldecode_plus(pair[:eq])] = urldecode_plus(pair[eq + 1 :])
+            key = pair[:eq]
+            value = pair[eq + 1 :]
+        if escaped:
+            key = unquote_bytes(key)
+            value = unquote_bytes(value)
+        try:  # inline: decode_text() is a call more per key and value
+            res[key.decode("utf-8")] = value.decode("utf-8")
+        except UnicodeError:
+            res[decode_text(key)] = decode_text(value)
     return res
+
+
+# (version, code) -> "HTTP/1.0 200 OK\r\n": made once, as str() of a code would make a new
+# string (and look it up among the interned ones) for every answer on MicroPython.
+_STATUS_LINES = {}
 
 
 def status_line_and_headers(version, code, reason, headers):
     """Serialize a response head: status line, header lines and the blank line, as bytes."""
     if reason is None:
-        reason = reason_for(code)
-    parts = ["HTTP/", version, " ", str(code), " ", reason, "\r\n"]
+        line = _STATUS_LINES.get((version, code))
+        if line is None:
+            line = "HTTP/%s %d %s\r\n" % (version, code, reason_for(code))
+            if code in REASONS:  # a bounded set: the cache stays small
+                _STATUS_LINES[(version, code)] = line
+    else:
+        line = "HTTP/%s %d %s\r\n" % (version, code, reason)
+    parts = [line]
+    add = parts.append
     for name, value in headers.items():
-        parts.append(name)
-        parts.append(": ")
-        parts.append(str(value))
-        parts.append("\r\n")
-    parts.append("\r\n")
-    return "".join(parts).encode("utf-8")
-
-
-def is_bad_header_value(value):
-    """A response header value must not smuggle a CR or LF into the head."""
-    return "\r" in value or "\n" in value
+        add(name)
+        add(": ")
+        add(value)
+        add("\r\n")
+    add("\r\n")
+    try:
+        head = "".join(parts)
+    except TypeError:  # a value set into resp.headers directly that is not a str
+        head = "".join([p if isinstance(p, str) else str(p) for p in parts])
+    return head.encode("utf-8")

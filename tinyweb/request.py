@@ -64,7 +64,7 @@ class request:
         self.headers = {}
         # The head is read into `buffer`, which the server lends for the connection and
         # reuses for the next one: no allocation per read. _buf[_pos:_len] is received and
-        # not yet consumed; a line is handed out as offsets (_start, _end), so a header
+        # not yet consumed; a line is handed out as offsets (start, end), so a header
         # nobody keeps is never copied.
         if buffer is None:
             buffer = bytearray(512)
@@ -73,27 +73,25 @@ class request:
         self._max_line = max_line
         self._pos = 0
         self._len = 0
-        self._start = 0
-        self._end = 0
 
     # ---- reading the head -------------------------------------------------------------
 
     def _take_line(self):
-        """Consume the next whole line if it is buffered: True and its bounds in _start/_end."""
+        """Consume the next whole line if it is buffered: the index where its text ends (its
+        CR LF or LF excluded), or -1 when no whole line is there yet. The line starts at
+        what _pos was before the call."""
         pos = self._pos
         i = self._buf.find(b"\n", pos, self._len)
         if i < 0:
             if self._len - pos > self._max_line:
                 raise LineTooLong
-            return False
+            return -1
         if i - pos > self._max_line:
             raise LineTooLong
         self._pos = i + 1
         if i > pos and self._buf[i - 1] == 13:  # CR
             i -= 1
-        self._start = pos
-        self._end = i
-        return True
+        return i
 
     def _bytes(self, start, end):
         """A copy of part of the buffer, as bytes (what handlers get)."""
@@ -118,13 +116,17 @@ class request:
         """Read and parse "GET /path?query HTTP/1.1"; 400 or 414 when it is not that."""
         try:
             for _ in range(3):  # RFC 9112 section 2.2: skip empty lines before a request
-                while not self._take_line():
+                while True:
+                    start = self._pos
+                    end = self._take_line()
+                    if end >= 0:
+                        break
                     await self._receive()
-                if self._end > self._start:
+                if end > start:
                     break
         except LineTooLong:
             raise HTTPException(414)
-        parsed = parse_request_line(self._bytes(self._start, self._end))
+        parsed = parse_request_line(self._bytes(start, end))
         if parsed is None:
             raise HTTPException(400)
         self.method, self.path, self.query_string, self.version = parsed
@@ -142,12 +144,14 @@ class request:
         count = 0
         while True:
             try:
-                while not self._take_line():
+                while True:
+                    start = self._pos
+                    end = self._take_line()
+                    if end >= 0:
+                        break
                     await self._receive()
             except LineTooLong:
                 raise HTTPException(431)
-            start = self._start
-            end = self._end
             if start == end:
                 return
             count += 1
@@ -204,7 +208,7 @@ class request:
         parts = [self._bytes(pos, self._len)]
         self._pos = self._len
         conn = self._conn
-        armed = conn.arm() if conn else False
+        armed = conn.arm() if conn is not None else False
         if self.expect_continue:
             await self.reader.write(_CONTINUE)
         while have < n:

@@ -82,22 +82,26 @@ async def restful_resource_handler(req, resp, **params):
     callmap = req.route.callmap
     entry = callmap.get(method) or (method == b"HEAD" and callmap.get(b"GET"))
     fn, extra = entry
-    data = await req.read_parse_form_data()
+    data = await req.read_parse_form_data() if req._body_left else {}
     if req.query_string:
         data.update(parse_query_string(req.query_string))
     if extra:
         params.update(extra)
     res = fn(data, req.headers, **params)
-    if is_awaitable(res):  # CPython coroutine
+    # A dict (the usual answer), list or tuple needs none of the checks for other kinds.
+    plain = isinstance(res, (dict, list, tuple))
+    if not plain and is_awaitable(res):  # CPython coroutine
         res = await res
     # Like TinyWeb: REST answers are HTTP/1.1 with Connection: close, CORS headers included.
     resp.version = "1.1"
     resp.headers["Connection"] = "close"
     resp.add_access_control_headers()
-    if is_async_iterator(res):
+    if plain:
+        pass
+    elif is_async_iterator(res):
         await _send_chunks_async(resp, res)
         return
-    if isinstance(res, generator_type):
+    elif isinstance(res, generator_type):
         # An `async def` on MicroPython is a generator too: if it returns before yielding
         # anything, its return value is the result.
         try:
@@ -107,11 +111,15 @@ async def restful_resource_handler(req, resp, **params):
         else:
             await _send_chunks(resp, first, res)
             return
-    await send_result(resp, res)
+    await resp.send_body(result_body(resp, res), "application/json")
 
 
-async def send_result(resp, res):
-    """Send a handler's result: body, (body, status) or (body, status, headers)."""
+def result_body(resp, res):
+    """The body for a handler's result: body, (body, status) or (body, status, headers).
+
+    Sets the status and headers the result carries; a dict or list becomes JSON. A plain
+    function, not a coroutine: one coroutine less to create for every REST answer.
+    """
     if isinstance(res, tuple):
         if len(res) > 2 and res[2]:
             for k, v in res[2].items():
@@ -122,7 +130,7 @@ async def send_result(resp, res):
         raise ValueError("a resource method must return a result")
     if isinstance(res, (dict, list)):
         res = json.dumps(res)
-    await resp.send_body(res, "application/json")
+    return res
 
 
 def encode_chunk(data):

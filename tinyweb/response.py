@@ -6,8 +6,11 @@ async def index(req, resp):
     await resp.send('<h1>Hello</h1>')
 """
 
-from .compat import FILE_NOT_FOUND
-from .protocol import HTTPException, is_bad_header_value, reason_for, status_line_and_headers
+from .compat import FILE_NOT_FOUND, const
+from .protocol import HTTPException, reason_for, status_line_and_headers
+
+# Longest body send_body() copies behind the head to send both in one write.
+_JOIN_MAX = const(1024)
 
 
 class response:
@@ -32,20 +35,23 @@ class response:
     async def _write(self, data):
         """Write to the client; a write that stalls past request_timeout gets cancelled."""
         conn = self._conn
-        armed = conn.arm() if conn else False
+        armed = conn.arm() if conn is not None else False
         await self.writer.write(data)
         if armed:
             conn.deadline = None
 
     def add_header(self, key, value):
         """Set a response header: resp.add_header('Cache-Control', 'no-store')."""
-        value = str(value)
-        if is_bad_header_value(value) or is_bad_header_value(key):
+        if not isinstance(value, str):
+            value = str(value)  # MicroPython's str() copies even a str
+        # No CR or LF may smuggle a line into the head (tested inline: a call costs more).
+        if "\r" in value or "\n" in value or "\r" in key or "\n" in key:
             raise ValueError("CR or LF in a header")
         self.headers[key] = value
 
     def add_access_control_headers(self):
         """Add the CORS headers of the route (`allowed_access_control_*` options)."""
+        # Route() checked these values for CR and LF when the route was registered.
         params = self.params
         headers = self.headers
         headers["Access-Control-Allow-Origin"] = params.get("allowed_access_control_origins", "*")
@@ -54,14 +60,16 @@ class response:
         )
         headers["Access-Control-Allow-Headers"] = params.get("allowed_access_control_headers", "*")
 
-    async def _send_headers(self):
-        """Send the status line and headers, once. TinyWeb apps call this name too."""
+    def _head(self):
+        """The status line and headers as bytes, once: later calls raise RuntimeError."""
         if self.headers_sent:
             raise RuntimeError("headers already sent")
         self.headers_sent = True
-        await self._write(
-            status_line_and_headers(self.version, self.code, self.reason, self.headers)
-        )
+        return status_line_and_headers(self.version, self.code, self.reason, self.headers)
+
+    async def _send_headers(self):
+        """Send the status line and headers, once. TinyWeb apps call this name too."""
+        await self._write(self._head())
 
     async def send_headers(self):
         """Send the status line and headers now (start_html() and friends call this)."""
@@ -103,9 +111,15 @@ class response:
             body = body.encode("utf-8")
         if content_type:
             self.add_header("Content-Type", content_type)
-        self.headers["Content-Length"] = len(body)
-        await self._send_headers()
-        if body and not self.is_head:
+        self.headers["Content-Length"] = str(len(body))
+        head = self._head()
+        if self.is_head or not body:
+            await self._write(head)
+        elif len(body) <= _JOIN_MAX:
+            # A short body goes out with the head: one write, one system call, one segment.
+            await self._write(head + body)
+        else:
+            await self._write(head)
             await self._write(body)
 
     async def error(self, code, msg=None):
@@ -141,11 +155,9 @@ class response:
             raise
         try:
             if not content_type:
-                from .mime import content_type_for
-
-                content_type = content_type_for(filename)
+                content_type = _content_type_for(filename)
             self.add_header("Content-Type", content_type)
-            self.headers["Content-Length"] = size
+            self.headers["Content-Length"] = str(size)
             if content_encoding:
                 self.add_header("Content-Encoding", content_encoding)
             if max_age:
@@ -168,13 +180,28 @@ class response:
             f.close()
 
 
+# Modules send_file() needs, imported by its first call and kept: an import statement looks
+# the module up again on every call.
+_os = None
+_mime = None
+
+
+def _content_type_for(filename):
+    global _mime
+    if _mime is None:
+        from . import mime as _mime
+    return _mime.content_type_for(filename)
+
+
 def _file_size(path):
     """Size in bytes of a regular file; raises OSError when missing or a directory."""
-    try:
-        import os
-    except ImportError:  # very old MicroPython
-        import uos as os
-    st = os.stat(path)
+    global _os
+    if _os is None:
+        try:
+            import os as _os
+        except ImportError:  # very old MicroPython
+            import uos as _os
+    st = _os.stat(path)
     if st[0] & 0o170000 != 0o100000:  # S_IFREG: a folder is "not found" for us
         raise OSError(2, "not a regular file")
     return st[6]

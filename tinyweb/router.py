@@ -32,16 +32,19 @@ class Route:
                 m.decode() if isinstance(m, bytes) else m for m in methods
             ),
         }
-        for value in self.params.values():
+        for key, value in self.params.items():  # sent as they are by every answer
+            if not isinstance(value, str):
+                value = self.params[key] = str(value)
             if "\r" in value or "\n" in value:
-                raise ValueError("CR or LF in an allowed_access_control_* option")
+                raise ValueError("CR or LF in " + key)
         # For REST resources: {b'GET': (function, extra kwargs)}; None for plain routes.
         self.callmap = options.get("_callmap")
         self.options = options
 
 
 class _Pattern:
-    """A parameterized URL split into literal segments and typed parameters."""
+    """A parameterized URL split into segments: (literal bytes, None, None) for a fixed one,
+    (None, name, kind) for a parameter."""
 
     def __init__(self, url):
         self.segments = []
@@ -61,34 +64,30 @@ class _Pattern:
                         raise ValueError("unknown parameter type: " + type_name)
                 if not spec:
                     raise ValueError("parameter without a name in " + url)
-                self.segments.append((spec, kind))
+                self.segments.append((None, spec, kind))
             else:
-                self.segments.append(seg)
-        if self.has_path and self.segments[-1][1] != _PATH:
+                self.segments.append((seg, None, None))
+        if self.has_path and self.segments[-1][2] != _PATH:
             raise ValueError("a <path:...> parameter must come last in " + url)
 
     def match(self, path):
         """{name: value} when `path` (bytes) fits, else None."""
         parts = path.split(b"/")
         segs = self.segments
-        n = len(segs)
-        if len(parts) != n and not (self.has_path and len(parts) >= n):
+        if len(parts) != len(segs) and not (self.has_path and len(parts) >= len(segs)):
             return None
         params = {}
-        for i in range(n):
-            seg = segs[i]
-            if isinstance(seg, bytes):
-                if parts[i] != seg:
+        i = 0
+        # Tuples, not isinstance(): a builtin's name is looked up on every use.
+        for literal, name, kind in segs:
+            raw = parts[i]
+            i += 1
+            if literal is not None:
+                if raw != literal:
                     return None
                 continue
-            name, kind = seg
             if kind == _PATH:
-                raw = b"/".join(parts[i:])
-                if not raw:
-                    return None
-                params[name] = decode_text(unquote_bytes(raw))
-                break
-            raw = parts[i]
+                raw = b"/".join(parts[i - 1 :])
             if not raw:
                 return None
             if kind == _INT:
@@ -97,6 +96,8 @@ class _Pattern:
                 params[name] = int(raw)
             else:
                 params[name] = decode_text(unquote_bytes(raw))
+            if kind == _PATH:
+                break
         return params
 
 
