@@ -47,8 +47,10 @@ bundle: $(VENV)/.installed
 	$(PY) tools/bundle.py
 
 bench: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) tools/setup_test_runtimes.py
 	$(PY) tools/build.py
+	$(PY) tools/bench_speed.py --write-doc
 	$(PY) tools/bench.py
 
 clean:

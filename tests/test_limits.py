@@ -210,3 +210,25 @@ def test_many_sequential_requests_do_not_leak_connections(serve):
         assert raw_request(port, b"GET / HTTP/1.0\r\n\r\n").endswith(b"index")
     assert app.conns == []
     assert app._active == 0
+
+
+def test_shutdown_from_a_handler_stops_cleanly(capfd):
+    app = tinyweb.webserver()
+
+    @app.route("/stop")
+    async def stop(req, resp):
+        await resp.send_body("bye")
+        app.shutdown()
+
+    async def main():
+        server = await app.start("127.0.0.1", 0)
+        loop = asyncio.get_running_loop()
+        got = await loop.run_in_executor(None, http_request, server.port, "GET", "/stop")
+        await asyncio.wait_for(server.serve_forever(), TIMEOUT)
+        await server.wait_closed()
+        return got
+
+    status, _, _, body = asyncio.run(main())
+    assert (status, body) == (200, b"bye")
+    err = capfd.readouterr().err
+    assert "Exception" not in err and "Traceback" not in err, err

@@ -252,7 +252,10 @@ class webserver:
                 print_exception(e)
         finally:
             self.conns.remove(conn)
-            await _quietly(stream.close())
+            try:
+                await stream.close()
+            except (Exception, asyncio.CancelledError):  # gone already, or shut down meanwhile
+                pass
 
     async def _serve_request(self, stream, conn):
         # Receive buffers are kept between connections (at most one per slot), so serving

@@ -228,7 +228,7 @@ def write_doc(variants, wasm, unix, sizes, bench_sizes, requests):
         ("(c) peak live heap while serving 4 concurrent clients", "peak_heap"),
     ]
     lines = [
-        "# Benchmarks: memory on real MicroPython",
+        "## Memory on real MicroPython",
         "",
         "Written by `make bench` (tools/bench.py); edit that, not this file. tinyweb and",
         "microdot %s (from PyPI) serve the same three pages (tools/benchmark/app_*.py) on the"
@@ -339,8 +339,50 @@ def write_doc(variants, wasm, unix, sizes, bench_sizes, requests):
         if name.startswith("microdot/"):
             lines.append("| lib/%s.mpy | %d |" % (name, bench_sizes[name]))
     lines.append("| total | %d |" % code_md)
+    lines = goals(wasm, unix) + lines
+    speed = os.path.join(ROOT, "docs", "benchmarks-speed.md")
+    if os.path.exists(speed):  # tools/bench_speed.py --write-doc, run just before by make bench
+        with open(speed) as f:
+            lines += ["", f.read().rstrip()]
     with open(DOC, "w") as f:
         f.write("\n".join(lines) + "\n")
+
+
+def goals(wasm, unix):
+    """The memory goals of the project, each said met or not, from the figures above."""
+    tw, md = wasm[0], wasm[-1]
+    heap = unix["heaps"][1] if unix else None  # the board-sized preset (esp32)
+    checks = [
+        (
+            "smallest heap (d) at most 20 KiB (esp32 preset)",
+            heap is not None and heap <= 20,
+            "%s KiB" % heap if heap else "not measured (MICROPYTHON unset)",
+        ),
+        (
+            "at most 2.5 KiB allocated per hello-world request",
+            tw["alloc_hello"] <= 2560,
+            "%d B" % tw["alloc_hello"],
+        ),
+        (
+            "fewer bytes allocated per request than microdot on every workload",
+            all(tw[k] < md[k] for k in ("alloc_hello", "alloc_json", "alloc_form")),
+            " / ".join(
+                "%d vs %d B" % (tw[k], md[k]) for k in ("alloc_hello", "alloc_json", "alloc_form")
+            ),
+        ),
+    ]
+    out = ["# Benchmarks", "", "## Goals (memory; the speed goals are in the Speed section)", ""]
+    for text, met, value in checks:
+        out.append("- %s: %s (%s)" % (text, "met" if met else "**not met**", value))
+    out += [
+        "",
+        "What stands in the way of the heap goal: the bytecode. Installed as .mpy, a board",
+        "loads the code into its heap (row (a)); frozen into the firmware (`manifest.py`) it",
+        "stays in flash, which is what docs/micropython.md and docs/boards.md recommend for",
+        "the smallest boards. Per request and per connection tinyweb needs less than microdot.",
+        "",
+    ]
+    return out
 
 
 def preset_path(board):
