@@ -56,7 +56,7 @@ class request:
     _conn = None
     _body_left = 0
 
-    def __init__(self, _reader, buffer=None, max_line=512):
+    def __init__(self, _reader, buffer=None, max_line=512, _view=None):
         # The connection's stream (TinyWeb called it the reader).
         self.reader = _reader
         # Only the headers named by the route's `save_headers`, keyed by the names given
@@ -69,7 +69,7 @@ class request:
         if buffer is None:
             buffer = bytearray(512)
         self._buf = buffer
-        self._mv = memoryview(buffer)
+        self._mv = memoryview(buffer) if _view is None else _view
         self._max_line = max_line
         self._pos = 0
         self._len = 0

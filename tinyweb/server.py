@@ -54,7 +54,8 @@ class _Connection:
         self.timeout_ms = timeout_ms
         self.task = current_task()
         self.deadline = ticks_add(ticks_ms(), timeout_ms)  # None: no deadline running
-        self.timed_out = False
+
+    timed_out = False  # set by the watchdog (a class default: one attribute less to store)
 
     def arm(self):
         """Start a deadline unless one runs; True when this call started it."""
@@ -258,19 +259,16 @@ class webserver:
                 pass
 
     async def _serve_request(self, stream, conn):
-        # Receive buffers are kept between connections (at most one per slot), so serving
-        # a request allocates none.
+        # Receive buffers (and their memoryviews) are kept between connections, at most one
+        # per slot, so serving a request allocates none.
         buffers = self._buffers
         size = max(self.buffer_size, self.max_line + 2)  # a longest line and its CRLF fit
-        buf = buffers.pop() if buffers else bytearray(size)
-        try:
-            await self._serve_with(stream, conn, buf)
-        finally:
-            if len(buf) == size:
-                buffers.append(buf)
-
-    async def _serve_with(self, stream, conn, buf):
-        req = request(stream, buf, self.max_line)
+        if buffers:
+            buf, mv = buffers.pop()
+        else:
+            buf = bytearray(size)
+            mv = memoryview(buf)
+        req = request(stream, buf, self.max_line, mv)
         req._conn = conn
         resp = response(stream)
         resp._conn = conn
@@ -307,6 +305,9 @@ class webserver:
                 # client before it has our answer.
                 conn.arm()
                 await _quietly(req._discard(req._body_left))
+        finally:
+            if len(buf) == size:
+                buffers.append((buf, mv))
 
     async def _fail(self, req, resp, e):
         """A handler raised: log it, and answer 500 if the status line has not gone out."""
