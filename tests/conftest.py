@@ -9,6 +9,7 @@ import asyncio
 import http.client
 import os
 import socket
+import subprocess
 import sys
 import threading
 
@@ -102,3 +103,14 @@ def raw_request(port, data, shut_write=True):
                 break
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+def stop_process(proc):
+    """Stop a process this test started: SIGTERM, then SIGKILL after 5 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)

@@ -9,7 +9,7 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT, http_request
+from conftest import ROOT, http_request, stop_process
 
 EXAMPLES = os.path.join(ROOT, "examples")
 
@@ -51,12 +51,7 @@ def run_example():
 
     yield start
     for proc in procs:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        stop_process(proc)
 
 
 def test_hello_world_with_curl(run_example):

@@ -14,7 +14,7 @@ import time
 
 import pytest
 from check import check, load_cases
-from conftest import TIMEOUT, http_request, raw_request
+from conftest import TIMEOUT, http_request, raw_request, stop_process
 from micropython_runtime import MP_TESTS, ROOT, SHARED, device_build
 
 MICROPYTHON = os.environ.get("MICROPYTHON")
@@ -72,13 +72,7 @@ class MicroPythonProcess:
             return f.read().decode("utf-8", "replace")
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop_process(self.proc)
         self.out.close()
 
 

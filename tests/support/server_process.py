@@ -16,6 +16,8 @@ import sys
 import threading
 import time
 
+from conftest import stop_process
+
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(TESTS)
 CP_SERVER = os.path.join(TESTS, "support", "cp_server.py")
@@ -94,13 +96,7 @@ class ServerProcess:
         return code
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop_process(self.proc)
         for t in self._threads:
             t.join(5)
 
