@@ -298,3 +298,31 @@ def test_helpers_urldecode_plus_and_parse_query_string():
         "d": "x=y",
     }
     assert tinyweb.parse_query_string("") == {}
+
+
+def test_expect_100_continue_is_answered_before_the_body(serve):
+    import socket
+
+    app = make_app()
+
+    @app.route("/upload", methods=["POST"], max_body_size=4096)
+    async def upload(req, resp):
+        body = await req.read_body()
+        await resp.send_body("got %d" % len(body))
+
+    port = serve(app)
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(
+            b"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3000\r\n"
+            b"Expect: 100-continue\r\n\r\n"
+        )
+        # A client such as curl waits for this before it sends a large body.
+        assert s.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        s.sendall(b"x" * 3000)
+        answer = b""
+        while not answer.endswith(b"got 3000"):
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.0 200 OK\r\n") and answer.endswith(b"got 3000")
