@@ -82,3 +82,14 @@ def test_server_keeps_serving_after_a_handler_hits_memory_error(run, lib):
     assert lines.count(hog) == 2
     assert lines.count("/ -> HTTP/1.0 200 OK | still serving") == 2
     assert "MemoryError" in proc.out  # the handler's traceback was logged
+
+
+def test_board_presets_leave_the_heap_after_setup(run, lib):
+    """Their code is read once; on a board it would otherwise sit in the heap for good."""
+    proc = run({lib: "/lib", MP_TESTS: "/app"}, "/app/presets_unloaded.py")
+    assert proc.returncode == 0, explain(proc)
+    assert "loaded ['tinyweb.compat', 'tinyweb.protocol', 'tinyweb.request'," in proc.out
+    assert "presets" not in proc.out.split("loaded", 1)[1].split("\n", 1)[0]
+    assert "boards" not in proc.out.split("loaded", 1)[1].split("\n", 1)[0]
+    assert "attributes False False" in proc.out
+    assert "again 2 512 512" in proc.out  # a preset by name, with an override, still works

@@ -124,6 +124,24 @@ def sleep_ms(ms):
     return asyncio.sleep(ms / 1000)
 
 
+def forget_modules(names):
+    """Unload the modules `names` and their submodules, so their code can be collected.
+
+    On MicroPython and CircuitPython a module's bytecode lives in the heap; one that is used
+    once (the board presets) is worth dropping. A no-op on CPython, where it is not.
+    """
+    if IS_CPYTHON:
+        return
+    for name in list(sys.modules):
+        for prefix in names:
+            if name == prefix or name.startswith(prefix + "."):
+                del sys.modules[name]
+                parent, _, child = name.rpartition(".")
+                package = sys.modules.get(parent)
+                if package is not None and hasattr(package, child):
+                    delattr(package, child)
+
+
 def default_adapter():
     """The adapter `webserver.run()` uses when the caller names none."""
     if IS_CPYTHON:

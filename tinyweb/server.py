@@ -10,11 +10,11 @@ async def index(req, resp):
 app.run(host='0.0.0.0', port=8081)
 """
 
-from . import presets
 from .compat import (
     asyncio,
     current_task,
     default_adapter,
+    forget_modules,
     format_exception,
     generator_type,
     get_event_loop,
@@ -113,7 +113,9 @@ class webserver:
         max_line=None,
         max_headers=None,
     ):
-        limits = presets.resolve(
+        from .presets import resolve
+
+        limits = resolve(
             board,
             request_timeout=request_timeout,
             max_concurrency=max_concurrency,
@@ -122,6 +124,8 @@ class webserver:
             max_line=max_line,
             max_headers=max_headers,
         )
+        # The presets are read once: on a board, drop their code from the heap again.
+        forget_modules(("tinyweb.presets", "tinyweb.boards"))
         self.limits = limits
         self.request_timeout = limits["request_timeout"]
         self.max_concurrency = limits["max_concurrency"]
