@@ -6,8 +6,8 @@ async def index(req, resp):
     await resp.send('<h1>Hello</h1>')
 """
 
-from .compat import FILE_NOT_FOUND, const
-from .protocol import HTTPException, reason_for, status_line_and_headers
+from .compat import const
+from .protocol import reason_for, status_line_and_headers
 
 # Longest body send_body() copies behind the head to send both in one write.
 _JOIN_MAX = const(1024)
@@ -149,76 +149,11 @@ class response:
         sets Cache-Control, 0 turns caching off. A missing file answers 404; a name with a
         ".." segment or a NUL byte answers 403 and never reaches the filesystem.
         """
-        if not is_safe_path(filename):
-            raise HTTPException(403)
-        try:
-            size = _file_size(filename)
-            f = open(filename, "rb")
-        except OSError as e:
-            if e.args and e.args[0] in FILE_NOT_FOUND:
-                raise HTTPException(404)
-            raise
-        try:
-            if not content_type:
-                content_type = _content_type_for(filename)
-            self.add_header("Content-Type", content_type)
-            self.headers["Content-Length"] = str(size)
-            if content_encoding:
-                self.add_header("Content-Encoding", content_encoding)
-            if max_age:
-                self.headers["Cache-Control"] = "max-age=%d, public" % max_age
-            else:
-                self.headers["Cache-Control"] = "no-cache"
-            await self._send_headers()
-            if self.is_head or not size:
-                return
-            buf = self._buf
-            if buf is None or buf_size:
-                buf = bytearray(min(size, buf_size or 512))
-            mv = memoryview(buf)
-            while True:
-                n = f.readinto(buf)
-                if not n:
-                    break
-                await self._write(mv[:n])
-        finally:
-            f.close()
+        # Static files are imported on first use (and kept): apps without them never load it.
+        global _static
+        if _static is None:
+            from . import static as _static
+        await _static.send_file(self, filename, content_type, content_encoding, max_age, buf_size)
 
 
-# Modules send_file() needs, imported by its first call and kept: an import statement looks
-# the module up again on every call.
-_os = None
-_mime = None
-
-
-def _content_type_for(filename):
-    global _mime
-    if _mime is None:
-        from . import mime as _mime
-    return _mime.content_type_for(filename)
-
-
-def _file_size(path):
-    """Size in bytes of a regular file; raises OSError when missing or a directory."""
-    global _os
-    if _os is None:
-        try:
-            import os as _os
-        except ImportError:  # very old MicroPython
-            import uos as _os
-    st = _os.stat(path)
-    if st[0] & 0o170000 != 0o100000:  # S_IFREG: a folder is "not found" for us
-        raise OSError(2, "not a regular file")
-    return st[6]
-
-
-def is_safe_path(path):
-    """False for a file name that could leave the folder it was built in."""
-    if isinstance(path, bytes):
-        path = path.decode()
-    if "\x00" in path:
-        return False
-    for part in path.replace("\\", "/").split("/"):
-        if part == "..":
-            return False
-    return True
+_static = None

@@ -1,0 +1,116 @@
+"""Static files: `response.send_file`, with content types by file extension.
+
+Imported on the first `send_file()`, so an app that serves no files never loads it.
+
+    await resp.send_file("static/app.js")     # Content-Type: application/javascript
+    content_type_for("static/app.js.gz")      # -> "application/javascript"
+"""
+
+from .compat import FILE_NOT_FOUND
+from .protocol import HTTPException
+
+try:
+    import os
+except ImportError:  # very old MicroPython
+    import uos as os
+
+# The types a device's web UI is made of; anything else is served as bytes.
+_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "htm": "text/html; charset=utf-8",
+    "css": "text/css",
+    "js": "application/javascript",
+    "mjs": "application/javascript",
+    "json": "application/json",
+    "txt": "text/plain; charset=utf-8",
+    "csv": "text/csv",
+    "xml": "application/xml",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "ico": "image/x-icon",
+    "webp": "image/webp",
+    "woff": "font/woff",
+    "woff2": "font/woff2",
+    "wasm": "application/wasm",
+    "pdf": "application/pdf",
+    "zip": "application/zip",
+    "gz": "application/gzip",
+    "bin": "application/octet-stream",
+}
+
+DEFAULT = "application/octet-stream"
+
+
+def content_type_for(filename):
+    """The MIME type for a file name; "x.js.gz" is JavaScript (pair it with Content-Encoding)."""
+    name = filename.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+        if "." not in name.rsplit("/", 1)[-1]:
+            return _TYPES["gz"]
+    dot = name.rfind(".")
+    if dot < 0 or "/" in name[dot:]:
+        return DEFAULT
+    return _TYPES.get(name[dot + 1 :], DEFAULT)
+
+
+async def send_file(resp, filename, content_type, content_encoding, max_age, buf_size):
+    """`response.send_file()`: see its docstring."""
+    if not is_safe_path(filename):
+        raise HTTPException(403)
+    try:
+        size = file_size(filename)
+        f = open(filename, "rb")
+    except OSError as e:
+        if e.args and e.args[0] in FILE_NOT_FOUND:
+            raise HTTPException(404)
+        raise
+    try:
+        resp.add_header("Content-Type", content_type or content_type_for(filename))
+        headers = resp.headers
+        headers["Content-Length"] = str(size)
+        if content_encoding:
+            resp.add_header("Content-Encoding", content_encoding)
+        if max_age:
+            headers["Cache-Control"] = "max-age=%d, public" % max_age
+        else:
+            headers["Cache-Control"] = "no-cache"
+        await resp._send_headers()
+        if resp.is_head or not size:
+            return
+        # The connection's receive buffer when the server lent it (the request had no
+        # body), else a small one of our own.
+        buf = resp._buf
+        if buf is None or buf_size:
+            buf = bytearray(min(size, buf_size or 512))
+        mv = memoryview(buf)
+        while True:
+            n = f.readinto(buf)
+            if not n:
+                break
+            await resp._write(mv[:n])
+    finally:
+        f.close()
+
+
+def file_size(path):
+    """Size in bytes of a regular file; raises OSError when missing or a directory."""
+    st = os.stat(path)
+    if st[0] & 0o170000 != 0o100000:  # S_IFREG: a folder is "not found" for us
+        raise OSError(2, "not a regular file")
+    return st[6]
+
+
+def is_safe_path(path):
+    """False for a file name that could leave the folder it was built in."""
+    if isinstance(path, bytes):
+        path = path.decode()
+    if "\x00" in path:
+        return False
+    for part in path.replace("\\", "/").split("/"):
+        if part == "..":
+            return False
+    return True
