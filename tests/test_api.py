@@ -20,9 +20,11 @@ def test_route_decorator_and_add_route_default_methods(serve):
         await resp.send("method=" + req.method.decode())
 
     app.add_route("/page", page)  # TinyWeb's default: GET and POST
+    app.add_route("/lower", page, methods=["get"])  # method names in any case
     port = serve(app)
     assert http_request(port, "GET", "/page")[3] == b"method=GET"
     assert http_request(port, "POST", "/page", body=b"")[3] == b"method=POST"
+    assert http_request(port, "GET", "/lower")[3] == b"method=GET"
     status, _, headers, _ = http_request(port, "PUT", "/page", body=b"")
     assert status == 405
     assert headers["allow"] == "GET, POST, HEAD, OPTIONS"

@@ -21,16 +21,14 @@ class Route:
     def __init__(self, url, handler, methods, options):
         self.url = url
         self.handler = handler
-        self.methods = [m.encode() if isinstance(m, str) else m for m in methods]
+        self.methods = [(m.encode() if isinstance(m, str) else m).upper() for m in methods]
         self.save_headers = HeaderFilter(options.get("save_headers") or ())
         self.max_body_size = options.get("max_body_size", 1024)
         # What response.add_access_control_headers() and REST resources send.
         self.params = {
             "allowed_access_control_headers": options.get("allowed_access_control_headers", "*"),
             "allowed_access_control_origins": options.get("allowed_access_control_origins", "*"),
-            "allowed_access_control_methods": ", ".join(
-                m.decode() if isinstance(m, bytes) else m for m in methods
-            ),
+            "allowed_access_control_methods": ", ".join(m.decode() for m in self.methods),
         }
         for key, value in self.params.items():  # sent as they are by every answer
             if not isinstance(value, str):
