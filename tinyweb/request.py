@@ -112,16 +112,24 @@ class request:
             raise EOFError
         self._len += n
 
+    async def _wait_line(self):
+        """Receive until a whole line is buffered; its (start, end). Only when _take_line()
+        found none: the usual line is taken without a coroutine or a tuple."""
+        while True:
+            await self._receive()
+            start = self._pos
+            end = self._take_line()
+            if end >= 0:
+                return start, end
+
     async def read_request_line(self):
         """Read and parse "GET /path?query HTTP/1.1"; 400 or 414 when it is not that."""
         try:
             for _ in range(3):  # RFC 9112 section 2.2: skip empty lines before a request
-                while True:
-                    start = self._pos
-                    end = self._take_line()
-                    if end >= 0:
-                        break
-                    await self._receive()
+                start = self._pos
+                end = self._take_line()
+                if end < 0:
+                    start, end = await self._wait_line()
                 if end > start:
                     break
         except LineTooLong:
@@ -144,12 +152,10 @@ class request:
         count = 0
         while True:
             try:
-                while True:
-                    start = self._pos
-                    end = self._take_line()
-                    if end >= 0:
-                        break
-                    await self._receive()
+                start = self._pos
+                end = self._take_line()
+                if end < 0:
+                    start, end = await self._wait_line()
             except LineTooLong:
                 raise HTTPException(431)
             if start == end:
