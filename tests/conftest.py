@@ -114,3 +114,31 @@ def stop_process(proc):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
+
+
+def parallel(port, paths):
+    """GET every path at once, each from its own thread; the results (or exceptions) in order."""
+    results = [None] * len(paths)
+
+    def one(i):
+        try:
+            results[i] = http_request(port, "GET", paths[i])
+        except Exception as e:  # reported by the test's assertion
+            results[i] = e
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(paths))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(TIMEOUT * 2)
+    return results
+
+
+def no_connections_left(app, seconds=3):
+    """True once the app holds no connection (closing a reset one takes a loop turn or two)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while app.conns and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return app.conns == [] and app._active == 0

@@ -7,28 +7,19 @@ The device files always come from a fresh `tools/build.py` output (.mpy only), l
 on a board (`/lib/tinyweb/...`), so the tests run what `make build` ships.
 """
 
-import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 
 import pytest
+from support import load_tool
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(ROOT, "tests", "shared")
 MP_TESTS = os.path.join(ROOT, "tests", "micropython")
 RUNNER = os.path.join(ROOT, "tools", "mpwasm", "run.mjs")
 WASM_TIMEOUT = 120  # seconds for one run of the WebAssembly interpreter
-
-
-def load_tool(name):
-    """A script of tools/ as a module (tools/ is not a package)."""
-    path = os.path.join(ROOT, "tools", name + ".py")
-    spec = importlib.util.spec_from_file_location("tinyweb_tools_" + name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 setup_test_runtimes = load_tool("setup_test_runtimes")

@@ -10,7 +10,7 @@ import random
 
 import case_app
 from check import load_cases
-from conftest import SHARED, http_request, raw_request
+from conftest import SHARED, http_request, no_connections_left, raw_request
 from tinyweb.adapters import memory
 
 SEED = 20261121
@@ -71,4 +71,4 @@ def test_random_bytes_and_mutations_over_sockets(serve):
             data = mutate(rng, rng.choice(SEEDS))
         check_answer(raw_request(port, data))
     assert http_request(port, "GET", "/")[0] == 200
-    assert app.conns == [] or len(app.conns) <= 1
+    assert no_connections_left(app)

@@ -6,7 +6,14 @@ import struct
 import threading
 import time
 
-from conftest import TIMEOUT, ServerThread, http_request, raw_request
+from conftest import (
+    TIMEOUT,
+    ServerThread,
+    http_request,
+    no_connections_left,
+    parallel,
+    raw_request,
+)
 
 import tinyweb
 
@@ -35,23 +42,6 @@ def slow_app(**kwargs):
             await resp.send("x" * 1024)
 
     return app, state
-
-
-def parallel(port, paths):
-    results = [None] * len(paths)
-
-    def one(i):
-        try:
-            results[i] = http_request(port, "GET", paths[i])
-        except Exception as e:  # reported below
-            results[i] = e
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(paths))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(TIMEOUT * 2)
-    return results
 
 
 def test_max_concurrency_extra_connections_wait_for_a_slot(serve):
@@ -119,7 +109,7 @@ def test_client_that_disconnects_mid_request_and_mid_response(serve):
         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         s.close()
     assert http_request(port, "GET", "/")[3] == b"index"
-    assert app.conns == [] or len(app.conns) <= 1
+    assert no_connections_left(app)
 
 
 def test_memory_error_in_handler_is_a_500_and_server_keeps_serving(serve):
@@ -208,8 +198,7 @@ def test_many_sequential_requests_do_not_leak_connections(serve):
     port = serve(app)
     for _ in range(200):
         assert raw_request(port, b"GET / HTTP/1.0\r\n\r\n").endswith(b"index")
-    assert app.conns == []
-    assert app._active == 0
+    assert no_connections_left(app)
 
 
 def test_shutdown_from_a_handler_stops_cleanly(capfd):

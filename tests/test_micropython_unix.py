@@ -14,7 +14,7 @@ import time
 
 import pytest
 from check import check, load_cases
-from conftest import TIMEOUT, http_request, raw_request, stop_process
+from conftest import TIMEOUT, http_request, parallel, raw_request, stop_process
 from micropython_runtime import MP_TESTS, ROOT, SHARED, device_build
 
 MICROPYTHON = os.environ.get("MICROPYTHON")
@@ -155,24 +155,6 @@ def limits_app(micropython, *options, heapsize=None):
     port = free_port()
     script = os.path.join(MP_TESTS, "serve_limits.py")
     return micropython(script, str(port), *options, port=port, heapsize=heapsize)
-
-
-def parallel(port, paths):
-    """GET every path at once from its own thread; the results (or exceptions) in order."""
-    results = [None] * len(paths)
-
-    def one(i):
-        try:
-            results[i] = http_request(port, "GET", paths[i])
-        except Exception as e:  # reported by the test's assertion
-            results[i] = e
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(paths))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(TIMEOUT * 2)
-    return results
 
 
 def test_four_concurrent_clients_are_all_served(micropython):
