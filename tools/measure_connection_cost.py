@@ -47,15 +47,8 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LIMITS = (
-    "max_concurrency",
-    "buffer_size",
-    "max_line",
-    "max_headers",
-    "max_body_size",
-    "request_timeout",
-    "backlog",
-)
+sys.path.insert(0, ROOT)
+from tinyweb.presets import FIELDS as LIMITS  # noqa: E402 - the repo's own core, on this path
 
 # The probe runs on MicroPython: %-formatting, no f-strings, nothing from CPython's stdlib.
 # The driver prepends `CONFIG = {...}`; on a board the defaults below apply.
