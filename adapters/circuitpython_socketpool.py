@@ -51,7 +51,7 @@ _TRY_AGAIN = _codes((11, 116), ("EAGAIN", "EWOULDBLOCK", "ETIMEDOUT"))
 _PEER_GONE = _codes(
     (128, 104, 113, 32, 9), ("ENOTCONN", "ECONNRESET", "ECONNABORTED", "EPIPE", "EBADF")
 )
-# What `write` raises for a peer that went away: the runtime's ECONNRESET, which the core knows.
+# What `drain` raises for a peer that went away: the runtime's ECONNRESET, which the core knows.
 _ECONNRESET = getattr(_errno, "ECONNRESET", 104) if _errno is not None else 104
 
 
@@ -74,6 +74,7 @@ class Stream:
         self.sock = sock
         self.peer = peer
         self.poll_ms = poll_ms
+        self.out = None  # what write() queued for drain() to send
         # The receive buffer, reused for every read: sized by the first read, which is the
         # core's read of the head (its `buffer_size`), so one allocation per connection.
         self.buf = None
@@ -111,7 +112,18 @@ class Stream:
     async def readinto(self, buf):
         return await self._recv_into(buf, 0)
 
-    async def write(self, data):
+    def get_extra_info(self, name):
+        return self.peer if name == "peername" else None
+
+    def write(self, data):
+        out = self.out
+        self.out = data if out is None else bytes(out) + bytes(data)
+
+    async def drain(self):
+        data = self.out
+        if data is None:
+            return
+        self.out = None
         view = memoryview(data)
         total = len(view)
         sent = 0
@@ -139,16 +151,19 @@ class Stream:
                 await sleep_ms(ms)
                 ms = _next_sleep(ms, self.poll_ms)
 
-    async def close(self):
+    def close(self):
         sock = self.sock
         if sock is None:
             return
         self.sock = None
-        self.buf = self.view = None
+        self.buf = self.view = self.out = None
         try:
             sock.close()
         except OSError:
             pass
+
+    async def wait_closed(self):
+        pass
 
 
 class Listener:

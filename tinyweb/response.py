@@ -4,10 +4,12 @@
 async def index(req, resp):
     await resp.start_html()
     await resp.send('<h1>Hello</h1>')
+
+Only what a page needs to go out is here; error pages, redirects and reason phrases are in
+`tinyweb.status`, CORS in `tinyweb.cors`, files in `tinyweb.static`, each loaded on first use.
 """
 
 from .compat import const
-from .protocol import reason_for, status_line_and_headers
 
 # Longest body send_body() copies behind the head to send both in one write.
 _JOIN_MAX = const(1024)
@@ -22,8 +24,8 @@ class response:
     version = "1.0"
     headers_sent = False
     is_head = False  # answering a HEAD: the head goes out, the body does not
-    params = {}  # the route's CORS settings, set by the server
-    _conn = None  # the server's per-connection deadline keeper
+    params = {}  # the route's CORS options, set by the server
+    _req = None  # the request: its deadline is armed around every write
     # The connection's receive buffer, lent for send_file once the request holds nothing
     # more in it (no body): a static file is sent without allocating a buffer.
     _buf = None
@@ -34,52 +36,58 @@ class response:
 
     async def _write(self, data):
         """Write to the client; a write that stalls past request_timeout gets cancelled."""
-        conn = self._conn
-        armed = conn.arm() if conn is not None else False
-        await self.writer.write(data)
+        req = self._req
+        armed = req is not None and req._arm()
+        writer = self.writer
+        writer.write(data)
+        await writer.drain()
         if armed:
-            conn.deadline = None
+            req._deadline = None
 
     def add_header(self, key, value):
         """Set a response header: resp.add_header('Cache-Control', 'no-store')."""
-        if not isinstance(value, str):
-            value = str(value)  # MicroPython's str() copies even a str
-        # No CR or LF may smuggle a line into the head (tested inline: a call costs more).
-        if "\r" in value or "\n" in value or "\r" in key or "\n" in key:
-            raise ValueError("CR or LF in a header")
         self.headers[key] = value
 
-    def add_access_control_headers(self):
-        """Add the CORS headers of the route (`allowed_access_control_*` options)."""
-        # Route() checked these values for CR and LF when the route was registered.
-        params = self.params
-        headers = self.headers
-        headers["Access-Control-Allow-Origin"] = params.get("allowed_access_control_origins", "*")
-        headers["Access-Control-Allow-Methods"] = params.get(
-            "allowed_access_control_methods", "GET, POST"
-        )
-        headers["Access-Control-Allow-Headers"] = params.get("allowed_access_control_headers", "*")
-
     def _head(self):
-        """The status line and headers as bytes, once: later calls raise RuntimeError."""
+        """The status line and headers as bytes, once: later calls raise RuntimeError.
+
+        Every name, value and the reason are checked here, whatever put them there: a CR,
+        LF or NUL in one of them would let a client-supplied value smuggle a header in.
+        """
         if self.headers_sent:
             raise RuntimeError("headers already sent")
         self.headers_sent = True
-        return status_line_and_headers(self.version, self.code, self.reason, self.headers)
+        code = self.code
+        reason = self.reason
+        if reason is None:
+            if code == 200:
+                reason = "OK"
+            else:
+                from .status import reason_for
+
+                reason = reason_for(code)
+        parts = ["HTTP/%s %d %s\r\n" % (self.version, code, reason)]
+        for name, value in self.headers.items():
+            parts.append("%s: %s\r\n" % (name, value))
+        parts.append("\r\n")
+        head = "".join(parts)
+        lines = len(parts)
+        if head.count("\n") != lines or head.count("\r") != lines or "\0" in head:
+            self.headers_sent = False
+            raise ValueError("CR, LF or NUL in a response header or reason")
+        return head.encode("utf-8")
 
     async def _send_headers(self):
         """Send the status line and headers, once. TinyWeb apps call this name too."""
         await self._write(self._head())
 
-    async def send_headers(self):
-        """Send the status line and headers now (start_html() and friends call this)."""
-        await self._send_headers()
+    send_headers = _send_headers
 
     async def start(self, content_type=None):
         """Send the head with an optional Content-Type."""
         if content_type:
-            self.add_header("Content-Type", content_type)
-        await self._send_headers()
+            self.headers["Content-Type"] = content_type
+        await self._write(self._head())
 
     async def start_html(self):
         """Start a text/html response (UTF-8)."""
@@ -103,19 +111,14 @@ class response:
         if isinstance(payload, str):
             payload = payload.encode("utf-8")
         if payload:
-            # _write() inlined: this is the call a page makes most, one coroutine less.
-            conn = self._conn
-            armed = conn.arm() if conn is not None else False
-            await self.writer.write(payload)
-            if armed:
-                conn.deadline = None
+            await self._write(payload)
 
     async def send_body(self, body, content_type=None):
         """Send a whole response at once, with its Content-Length in bytes."""
         if isinstance(body, str):
             body = body.encode("utf-8")
         if content_type:
-            self.add_header("Content-Type", content_type)
+            self.headers["Content-Type"] = content_type
         self.headers["Content-Length"] = str(len(body))
         head = self._head()
         if self.is_head or not body:
@@ -127,18 +130,25 @@ class response:
             await self._write(head)
             await self._write(body)
 
+    # ---- loaded on first use ----------------------------------------------------------
+
     async def error(self, code, msg=None):
         """Answer with status `code` and a short text body (`msg`, or the reason phrase)."""
-        self.code = code
-        if msg is None:
-            msg = "%d %s\n" % (code, self.reason or reason_for(code))
-        await self.send_body(msg, "text/plain; charset=utf-8")
+        from .status import error
+
+        await error(self, code, msg)
 
     async def redirect(self, location, msg=None):
         """Answer 302 Found with a Location header."""
-        self.code = 302
-        self.add_header("Location", location)
-        await self.send_body(msg or "", "text/plain; charset=utf-8" if msg else None)
+        from .status import redirect
+
+        await redirect(self, location, msg)
+
+    def add_access_control_headers(self):
+        """Add the CORS headers of the route (`allowed_access_control_*` options)."""
+        from .cors import add_headers
+
+        add_headers(self)
 
     async def send_file(
         self, filename, content_type=None, content_encoding=None, max_age=2592000, buf_size=None
@@ -149,11 +159,6 @@ class response:
         sets Cache-Control, 0 turns caching off. A missing file answers 404; a name with a
         ".." segment or a NUL byte answers 403 and never reaches the filesystem.
         """
-        # Static files are imported on first use (and kept): apps without them never load it.
-        global _static
-        if _static is None:
-            from . import static as _static
-        await _static.send_file(self, filename, content_type, content_encoding, max_age, buf_size)
+        from .static import send_file
 
-
-_static = None
+        await send_file(self, filename, content_type, content_encoding, max_age, buf_size)

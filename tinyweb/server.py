@@ -1,4 +1,4 @@
-"""The `webserver`: routes, connection handling, limits, start and shutdown.
+"""The `webserver`: routes, one connection's life, limits, start and shutdown.
 
 app = tinyweb.webserver()
 
@@ -8,86 +8,38 @@ async def index(req, resp):
     await resp.send('<h1>Hello</h1>')
 
 app.run(host='0.0.0.0', port=8081)
+
+This is the hot path: what serving a plain route needs and nothing else. Parameterized
+URLs (`tinyweb.params`), REST resources (`tinyweb.resource`), error answers and tracebacks
+(`tinyweb.status`), OPTIONS and CORS (`tinyweb.cors`), bodies and forms (`tinyweb.body`),
+files (`tinyweb.static`) and board presets (`tinyweb.presets`) are imported when first
+needed, so an app that does not use them never holds their code (docs/layout.md).
 """
 
-from .compat import (
-    asyncio,
-    current_task,
-    default_adapter,
-    forget_modules,
-    format_exception,
-    generator_type,
-    get_event_loop,
-    is_awaitable,
-    is_peer_gone,
-    print_exception,
-    sleep_ms,
-    ticks_add,
-    ticks_diff,
-    ticks_ms,
-)
-from .protocol import HTTPException
-from .request import request
+from .compat import asyncio, current_task, generator_type, sleep_ms, ticks_add, ticks_diff
+from .compat import is_peer_gone, ticks_ms
+from .request import HTTPException, header_filter, request
 from .response import response
-from .router import Route, Router, allowed_methods, pick
 
-_OPTIONS = b"OPTIONS"
-_HEAD = b"HEAD"
-
-# How much unwanted input is read before closing after an error, and for how long.
-_LINGER_BYTES = 16384
-_LINGER_MS = 1000
-
-# The answer to a connection that finds every slot busy and the waiting line full.
+# The answer to a connection that finds every slot busy and the waiting line full (written
+# here, not by tinyweb.status: a full server is no time to load a module).
 _BUSY = b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n"
 
 
-class _Connection:
-    """What the watchdog knows of one client connection: its task and its deadline.
+class Route:
+    """One registration: a URL, the methods it answers, how to call its handler."""
 
-    While the request head is read the deadline is fixed (the whole head must arrive in
-    time); afterwards the request and response arm it around each read or write, so any
-    single stall longer than `request_timeout` gets the connection cancelled.
-    """
+    # For REST resources: {b'GET': (function, extra kwargs)}; None for plain routes.
+    callmap = None
 
-    def __init__(self, timeout_ms):
-        self.timeout_ms = timeout_ms
-        self.task = current_task()
-        self.deadline = ticks_add(ticks_ms(), timeout_ms)  # None: no deadline running
-
-    timed_out = False  # set by the watchdog (a class default: one attribute less to store)
-
-    def arm(self):
-        """Start a deadline unless one runs; True when this call started it."""
-        if self.deadline is None:
-            self.deadline = ticks_add(ticks_ms(), self.timeout_ms)
-            return True
-        return False
-
-
-class ServerHandle:
-    """What `webserver.start()` returns: the running server, to stop or wait on.
-
-    server = await app.start('127.0.0.1', 8081)
-    ...
-    server.close(); await server.wait_closed()
-    """
-
-    def __init__(self, app, listener):
-        self.app = app
-        self.listener = listener
-        # The port actually bound (useful with port=0), when the adapter can tell.
-        self.port = getattr(listener, "port", None)
-
-    def close(self):
-        self.app.shutdown()
-
-    async def wait_closed(self):
-        await self.app.wait_closed()
-
-    async def serve_forever(self):
-        """Wait until the server is shut down."""
-        await self.app._stopped.wait()
+    def __init__(self, url, handler, methods, options):
+        self.url = url
+        self.handler = handler
+        self.methods = [(m.encode() if isinstance(m, str) else m).upper() for m in methods]
+        self.save_headers = header_filter(options.get("save_headers"))
+        self.max_body_size = options.get("max_body_size", 1024)
+        # The route's CORS options, for response.add_access_control_headers().
+        self.params = options
 
 
 class webserver:
@@ -99,8 +51,12 @@ class webserver:
     backlog          listen() backlog, and how many connections may wait for a slot
     debug            put the traceback into the body of a 500
     board            a preset from `tinyweb.boards` (module, dict or name); detected if None
-    buffer_size, max_line, max_headers override the preset's limits.
+    buffer_size, max_line, max_headers, max_body_size override the preset's limits.
     """
+
+    catch_all_handler = None
+    _listener = None
+    _watchdog = None
 
     def __init__(
         self,
@@ -112,49 +68,40 @@ class webserver:
         buffer_size=None,
         max_line=None,
         max_headers=None,
+        max_body_size=None,
     ):
-        from .presets import resolve
+        from .presets import apply
 
-        limits = resolve(
+        # Sets the limits as attributes; on a board it also drops the presets' code again.
+        apply(
+            self,
             board,
-            request_timeout=request_timeout,
-            max_concurrency=max_concurrency,
-            backlog=backlog,
-            buffer_size=buffer_size,
-            max_line=max_line,
-            max_headers=max_headers,
+            {
+                "request_timeout": request_timeout,
+                "max_concurrency": max_concurrency,
+                "backlog": backlog,
+                "buffer_size": buffer_size,
+                "max_line": max_line,
+                "max_headers": max_headers,
+                "max_body_size": max_body_size,
+            },
         )
-        # The presets are read once: on a board, drop their code from the heap again.
-        forget_modules(("tinyweb.presets", "tinyweb.boards"))
-        self.limits = limits
-        self.request_timeout = limits["request_timeout"]
-        self.max_concurrency = limits["max_concurrency"]
-        self.backlog = limits["backlog"]
-        self.buffer_size = limits["buffer_size"]
-        self.max_line = limits["max_line"]
-        self.max_headers = limits["max_headers"]
-        self.max_body_size = limits["max_body_size"]
         self.debug = debug
-        self._timeout_ms = int(self.request_timeout * 1000)
-        self.router = Router()
-        self.catch_all_handler = None
-        # Every open connection, waiting or served, for the watchdog and shutdown.
+        # b'/exact/path' -> [Route, ...] (several when each answers other methods)
+        self.routes = {}
+        # [(pattern, url, [Route, ...])] for URLs with <parameters>, in registration order
+        self.patterns = []
+        # Every open connection (its request), waiting or served: for the watchdog and
+        # shutdown.
         self.conns = []
         self.processed_connections = 0
         self._active = 0
         self._waiting = 0
         self._slot_free = asyncio.Event()
-        self._buffers = []
+        self._buffers = []  # receive buffers kept between connections, one per slot
         self._stopped = asyncio.Event()
-        self._listener = None
-        self._watchdog = None
 
     # ---- registering handlers -------------------------------------------------------
-
-    def _route_options(self, kwargs):
-        if "max_body_size" not in kwargs:
-            kwargs["max_body_size"] = self.max_body_size
-        return kwargs
 
     def add_route(self, url, f, **kwargs):
         """Map `url` to `f(req, resp, **path_params)`.
@@ -163,7 +110,29 @@ class webserver:
         allowed_access_control_headers, allowed_access_control_origins.
         """
         methods = kwargs.pop("methods", None) or ["GET", "POST"]
-        self.router.add(Route(url, f, methods, self._route_options(kwargs)))
+        self._add(Route(url, f, methods, self._options(kwargs)))
+
+    def _options(self, kwargs):
+        if "max_body_size" not in kwargs:
+            kwargs["max_body_size"] = self.max_body_size
+        return kwargs
+
+    def _add(self, route):
+        """Register a route; ValueError when the URL already answers one of its methods."""
+        url = route.url
+        if not isinstance(url, str) or not url.startswith("/") or "?" in url:
+            raise ValueError("Invalid URL: %r" % (url,))
+        if "<" in url:
+            from .params import routes_for
+
+            routes = routes_for(self.patterns, url)
+        else:
+            routes = self.routes.setdefault(url.encode(), [])
+        for other in routes:
+            for m in route.methods:
+                if m in other.methods:
+                    raise ValueError("URL exists: %s %s" % (m.decode(), url))
+        routes.append(route)
 
     def route(self, url, **kwargs):
         """Decorator form of add_route(): @app.route('/', methods=['GET'])."""
@@ -189,7 +158,6 @@ class webserver:
 
         Each method is called as `method(data, headers, **path_params, **kwargs)`.
         """
-        # REST support is imported on first use: apps without resources never load it.
         from .resource import add_class
 
         add_class(self, cls, url, kwargs)
@@ -212,7 +180,7 @@ class webserver:
         """Decorator for the handler of every path no route matches (instead of a 404)."""
 
         def _route(f):
-            self.catch_all_handler = Route("/", f, ["GET", "POST"], self._route_options({}))
+            self.catch_all_handler = Route("/", f, ["GET", "POST"], self._options({}))
             return f
 
         return _route
@@ -220,191 +188,192 @@ class webserver:
     # ---- serving one connection -----------------------------------------------------
 
     async def _serve_connection(self, stream):
-        """The adapters' callback: serve one client connection, then close it. Never raises."""
-        conn = _Connection(self._timeout_ms)
-        self.conns.append(conn)
+        """The adapters' callback: serve one client connection, then close it. Never raises.
+
+        One coroutine for the whole life of a connection (wait for a slot, read the head,
+        find the route, call the handler): every coroutine frame a connection holds is heap.
+        """
+        req = request(stream)
+        req._task = current_task()
+        req._timeout = timeout = self._timeout_ms
+        req._deadline = ticks_add(ticks_ms(), timeout)
+        resp = response(stream)
+        resp._req = req
+        conns = self.conns
+        conns.append(req)
         self.processed_connections += 1
+        buffer = None
         try:
             if self._active >= self.max_concurrency:
+                # Every slot is busy: wait in line, or 503 when the line is full too. A
+                # connection may wait twice as long as a head may take, so that clients
+                # queued behind stalled ones get served once those time out.
                 if self._waiting >= self.backlog:
-                    await stream.write(_BUSY)
+                    stream.write(_BUSY)
+                    await stream.drain()
                     return
-                # A connection may wait for a slot twice as long as a head may take, so that
-                # clients queued behind stalled ones get served once those time out.
-                conn.deadline = ticks_add(conn.deadline, conn.timeout_ms)
+                req._deadline = ticks_add(req._deadline, timeout)
                 self._waiting += 1
                 try:
                     while self._active >= self.max_concurrency:
                         self._slot_free.clear()
                         await self._slot_free.wait()
-                except asyncio.CancelledError:
-                    if conn.timed_out:  # waited too long for a slot
-                        await _quietly(stream.write(_BUSY))
-                    return
                 finally:
                     self._waiting -= 1
-                conn.deadline = ticks_add(ticks_ms(), conn.timeout_ms)  # now the head's own time
+                req._deadline = ticks_add(ticks_ms(), timeout)  # now the head's own time
             self._active += 1
             try:
-                await self._serve_request(stream, conn)
+                # Receive buffers (and their memoryviews) are kept between connections, at
+                # most one per slot, so serving a request allocates none.
+                buffers = self._buffers
+                buffer = buffers.pop() if buffers else None
+                if buffer is None:
+                    buf = bytearray(max(self.buffer_size, self.max_line + 2))
+                    buffer = (buf, memoryview(buf))
+                req._lend(buffer[0], buffer[1], self.max_line)
+                await self._dispatch(req, resp)
             finally:
                 self._active -= 1
                 self._slot_free.set()
+        except Exception as e:
+            # Bad input, a handler's exception, a timeout, a full server: all answered (or
+            # logged) by tinyweb.status, which only an app that meets one ever loads.
+            if isinstance(e, EOFError) or (isinstance(e, OSError) and is_peer_gone(e)):
+                return  # the client went away: nothing left to answer
+            await _on_error(self, req, resp, e)
         except asyncio.CancelledError:
-            pass  # shutdown() while the request was served
-        except Exception as e:  # a broken stream; nothing can be sent any more
-            if self.debug:
-                print_exception(e)
+            # The watchdog cancels a connection that ran out of time (answered 408);
+            # shutdown() cancels them all (just closed).
+            if req._timed_out:
+                await _on_error(self, req, resp, None)
         finally:
-            self.conns.remove(conn)
+            conns.remove(req)
+            if buffer is not None and len(self._buffers) < self.max_concurrency:
+                self._buffers.append(buffer)
             try:
-                await stream.close()
-            except (Exception, asyncio.CancelledError):  # gone already, or shut down meanwhile
+                stream.close()
+                await stream.wait_closed()
+            except BaseException:  # gone already, or shut down meanwhile
                 pass
 
-    async def _serve_request(self, stream, conn):
-        # Receive buffers (and their memoryviews) are kept between connections, at most one
-        # per slot, so serving a request allocates none.
-        buffers = self._buffers
-        size = max(self.buffer_size, self.max_line + 2)  # a longest line and its CRLF fit
-        if buffers:
-            buf, mv = buffers.pop()
-        else:
-            buf = bytearray(size)
-            mv = memoryview(buf)
-        req = request(stream, buf, self.max_line, mv)
-        req._conn = conn
-        resp = response(stream)
-        resp._conn = conn
-        try:
-            await self._dispatch(conn, req, resp)
-        except asyncio.CancelledError:
-            # The watchdog cancels a connection that ran out of time; shutdown() cancels
-            # them all. Only the first case still deserves an answer.
-            if conn.timed_out and not resp.headers_sent:
-                conn.deadline = None
-                resp.code = 408
-                await _quietly(resp.error(408))
-            return
-        except HTTPException as e:
-            if not resp.headers_sent:
-                resp.reason = e.reason
-                await _quietly(resp.error(e.code))
-            if conn.deadline is not None or req._body_left:
-                # Bad input or a refused body: the client may still be sending. Take in
-                # a bounded amount, for a bounded time, so closing does not reset it.
-                conn.deadline = ticks_add(ticks_ms(), _LINGER_MS)
-                await _quietly(req._discard(_LINGER_BYTES))
-        except OSError as e:
-            if is_peer_gone(e):
-                return
-            await self._fail(req, resp, e)
-        except EOFError:
-            return  # the client went away before sending a whole request
-        except Exception as e:
-            await self._fail(req, resp, e)
-        else:
-            if req._body_left and req._body_left <= req.max_body_size:
-                # A body the handler did not read: read it so closing does not reset the
-                # client before it has our answer.
-                conn.arm()
-                await _quietly(req._discard(req._body_left))
-        finally:
-            if len(buf) == size:
-                buffers.append((buf, mv))
-
-    async def _fail(self, req, resp, e):
-        """A handler raised: log it, and answer 500 if the status line has not gone out."""
-        print("tinyweb: error in handler for", req.method, req.path)
-        print_exception(e)
-        if resp.headers_sent:
-            return  # too late for a status line: closing the connection tells the client
-        resp.code = 500
-        resp.headers = {}
-        msg = format_exception(e) if self.debug else None
-        await _quietly(resp.error(500, msg))
-
-    async def _dispatch(self, conn, req, resp):
+    async def _dispatch(self, req, resp):
         await req.read_request_line()
-        routes, params = self.router.find(req.path)
-        if routes is None and self.catch_all_handler is not None:
-            routes = [self.catch_all_handler]
-        method = req.method
-        route = pick(routes, method) if routes is not None else None
-        # `is not None`: an instance's truth value costs two failed method lookups.
-        await req.read_headers(route.save_headers if route is not None else None, self.max_headers)
-        conn.deadline = None  # the head arrived in time
+        path = req.path
+        routes = self.routes.get(path)
+        params = None
         if routes is None:
-            raise HTTPException(404)
-        if route is None:
-            if method == _OPTIONS:
-                route = routes[0]
+            if self.patterns:
+                from .params import find
+
+                routes, params = find(self.patterns, path)
+            if routes is None and self.catch_all_handler is not None:
+                routes = [self.catch_all_handler]
+        method = req.method
+        route = None
+        if routes is not None:
+            for r in routes:
+                if method in r.methods:
+                    route = r
+                    break
             else:
-                resp.headers["Allow"] = allowed_methods(routes)
-                raise HTTPException(405)
+                if method == b"HEAD":  # answered by GET, without the body
+                    for r in routes:
+                        if b"GET" in r.methods:
+                            route = r
+        await req.read_headers(
+            route.save_headers if route is not None else None, self.max_headers
+        )
+        req._deadline = None  # the head arrived in time
+        if route is None:
+            if routes is None:
+                raise HTTPException(404)
+            # 405 with Allow, or the automatic answer to OPTIONS (CORS preflight).
+            from .cors import no_route_for_method
+
+            await no_route_for_method(req, resp, routes)
+            return
         req.route = route
         if params:
             req.path_params = params
         req.max_body_size = route.max_body_size
         resp.params = route.params
-        if method == _OPTIONS and _OPTIONS not in route.methods:
-            # CORS preflight and "what can I do here", answered for every route.
-            resp.headers["Allow"] = allowed_methods(routes)
-            resp.add_access_control_headers()
-            resp.headers["Content-Length"] = "0"
-            await resp._send_headers()
-            return
         if req.content_length > route.max_body_size:
             raise HTTPException(413)
         if not req._body_left:
             resp._buf = req._buf
-        if method == _HEAD:
+        if method == b"HEAD":
             resp.is_head = True
         if params:
             result = route.handler(req, resp, **params)
         else:
             result = route.handler(req, resp)
         # A generator first: every coroutine is one on MicroPython, where hasattr() costs.
-        if result is not None and (isinstance(result, generator_type) or is_awaitable(result)):
+        if result is not None and (
+            isinstance(result, generator_type) or hasattr(result, "__await__")
+        ):
             await result
         if not resp.headers_sent:
             # The handler chose a status (or none) but sent nothing: an empty answer.
             resp.headers["Content-Length"] = "0"
             await resp._send_headers()
+        if req._body_left:
+            # A body the handler did not read: take it in, so that closing does not reset
+            # the client before it has read our answer.
+            from .body import discard
+
+            req._arm()
+            await discard(req, req._body_left)
 
     # ---- running ----------------------------------------------------------------------
 
     async def _watch(self):
         """Cancel connections whose deadline passed; one task for the whole server."""
-        period = min(1000, max(20, int(self.request_timeout * 250)))
+        period = min(1000, max(20, self._timeout_ms // 4))
         while True:
             await sleep_ms(period)
             now = ticks_ms()
-            for conn in self.conns:
-                if conn.deadline is not None and ticks_diff(now, conn.deadline) >= 0:
-                    conn.deadline = None
-                    conn.timed_out = True
-                    conn.task.cancel()
+            for req in self.conns:
+                deadline = req._deadline
+                if deadline is not None and ticks_diff(now, deadline) >= 0:
+                    req._deadline = None
+                    req._timed_out = True
+                    req._task.cancel()
 
-    async def start(self, host="127.0.0.1", port=8081, backlog=None, adapter=None, **options):
-        """Start serving inside the running event loop; returns a `ServerHandle`.
-
-        `adapter` is a module of `tinyweb.adapters` (picked for this runtime when None);
-        other keyword arguments go to it (e.g. `pool=` for CircuitPython's socketpool).
-        """
+    async def _start(self, host, port, backlog, adapter, options):
         if adapter is None:
+            from .compat import default_adapter
+
             adapter = default_adapter()
         self._stopped.clear()
         self._listener = await adapter.start_server(
             self._serve_connection, host, port, backlog or self.backlog, **options
         )
         self._watchdog = asyncio.create_task(self._watch())
+
+    async def start(self, host="127.0.0.1", port=8081, backlog=None, adapter=None, **options):
+        """Start serving inside the running event loop; returns a `ServerHandle`.
+
+        `adapter` is a module of `tinyweb.adapters` (picked for this runtime when None);
+        other keyword arguments go to it (e.g. `pool=` for CircuitPython's socketpool).
+
+            server = await app.start('127.0.0.1', 8081)
+            ...
+            server.close(); await server.wait_closed()
+        """
+        await self._start(host, port, backlog, adapter, options)
+        from .handle import ServerHandle
+
         return ServerHandle(self, self._listener)
 
     def run(self, host="127.0.0.1", port=8081, loop_forever=True, backlog=None, **options):
-        """Start serving; then, unless `loop_forever` is False, run the event loop forever."""
+        """Start serving; then, unless `loop_forever` is False, run the event loop forever.
+
+        On a board pass host='0.0.0.0': the default listens on this device only.
+        """
+        from .compat import get_event_loop
+
         loop = get_event_loop()
-        loop.run_until_complete(self.start(host, port, backlog, **options))
+        loop.run_until_complete(self._start(host, port, backlog, options.pop("adapter", None), options))
         if loop_forever:
             loop.run_forever()
 
@@ -419,9 +388,9 @@ class webserver:
         if self._watchdog is not None:
             self._watchdog.cancel()
             self._watchdog = None
-        for conn in self.conns:
+        for req in self.conns:
             try:
-                conn.task.cancel()
+                req._task.cancel()
             except RuntimeError:
                 # MicroPython and CircuitPython asyncio: "can't cancel self", when a handler
                 # calls shutdown(). That connection finishes its answer and closes by itself.
@@ -431,7 +400,10 @@ class webserver:
     async def wait_closed(self):
         """Wait until the listener is closed and every connection has finished (max 5 s)."""
         if self._listener is not None:
-            await self._listener.wait_closed()
+            try:
+                await self._listener.wait_closed()
+            except asyncio.CancelledError:  # MicroPython 1.20: closed before it first ran
+                pass
             self._listener = None
         for _ in range(500):
             if not self.conns:
@@ -439,9 +411,7 @@ class webserver:
             await sleep_ms(10)
 
 
-async def _quietly(coro):
-    """Await `coro`, ignoring a failure: used where the client may already be gone."""
-    try:
-        await coro
-    except Exception:
-        pass
+async def _on_error(app, req, resp, exc):
+    from .status import on_error
+
+    await on_error(app, req, resp, exc)

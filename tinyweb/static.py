@@ -6,13 +6,19 @@ Imported on the first `send_file()`, so an app that serves no files never loads 
     content_type_for("static/app.js.gz")      # -> "application/javascript"
 """
 
-from .compat import FILE_NOT_FOUND
-from .protocol import HTTPException
+import sys
+
+from .request import HTTPException
 
 try:
     import os
 except ImportError:  # very old MicroPython
     import uos as os
+
+# Errors of os.stat()/open() that mean "no such file here" (404): ENOENT and EACCES. The
+# MicroPython WebAssembly port's filesystem raises Emscripten's numbers (ENOENT is 44,
+# EACCES is 2) while its `errno` module has Linux's.
+FILE_NOT_FOUND = (2, 13, 44) if sys.platform == "webassembly" else (2, 13)
 
 # The types a device's web UI is made of; anything else is served as bytes.
 _TYPES = {
@@ -69,11 +75,11 @@ async def send_file(resp, filename, content_type, content_encoding, max_age, buf
             raise HTTPException(404)
         raise
     try:
-        resp.add_header("Content-Type", content_type or content_type_for(filename))
         headers = resp.headers
+        headers["Content-Type"] = content_type or content_type_for(filename)
         headers["Content-Length"] = str(size)
         if content_encoding:
-            resp.add_header("Content-Encoding", content_encoding)
+            headers["Content-Encoding"] = content_encoding
         if max_age:
             headers["Cache-Control"] = "max-age=%d, public" % max_age
         else:

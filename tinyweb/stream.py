@@ -1,47 +1,55 @@
 """The one seam between the core and the runtimes: what an adapter gives, what the core uses.
 
-The core (`tinyweb/`) never touches a socket. Each adapter in `tinyweb.adapters` turns its
-runtime's connections into objects with exactly the methods of `Stream` below, and starts
-listening through a `start_server` function of the form of `start_server` below. Test
-doubles (`tinyweb.adapters.memory`) implement the same and nothing more.
+The seam is asyncio's own stream API, the part MicroPython's `asyncio.Stream` and CPython's
+`StreamReader`/`StreamWriter` share: on MicroPython the runtime's streams are handed to the
+core as they are, with no wrapper object per connection and no coroutine per write (heap is
+what a board lacks). The other adapters (`tinyweb.adapters`) give objects with exactly the
+methods of `Stream` below, and start listening through a `start_server` of the form below.
 
     listener = await adapter.start_server(app._serve_connection, "0.0.0.0", 80, backlog=4)
     ...
     listener.close(); await listener.wait_closed()
 
-Why no `readline`: MicroPython's `StreamReader.readline()` has no length limit, so a client
-could fill the heap with one endless line. The core reads lines itself (`tinyweb/request.py`),
-from `read(n)`, and bounds every line and every body.
+Why no `readline`: MicroPython's `Stream.readline()` has no length limit, so a client could
+fill the heap with one endless line. The core reads lines itself (`tinyweb/request.py`) with
+`readinto`, and bounds every line and every body.
 """
 
 
 class Stream:
-    """One client connection, as the core sees it. All I/O methods are coroutines.
+    """One client connection, as the core sees it.
 
-    Errors: a peer that went away shows as `OSError` (any errno) from `read` / `write`, or
-    as `read` returning b"". The core never lets either escape to the event loop.
+    Errors: a peer that went away shows as `OSError` (any errno) from a read or `drain`, or
+    as a read returning b"" / 0. The core never lets either escape to the event loop.
     """
 
-    # The peer's address, e.g. ("192.168.4.2", 51234), or None when unknown.
-    peer = None
+    async def readinto(self, buf):
+        """Read into the writable buffer `buf`: the count of bytes read, 0 at end of stream,
+        or None when woken with nothing to read yet (MicroPython; the core reads again)."""
+        raise NotImplementedError
 
     async def read(self, n):
         """Up to `n` bytes (at least 1) as soon as any are there; b"" at end of stream."""
         raise NotImplementedError
 
-    async def readinto(self, buf):
-        """Read into the writable buffer `buf`; the count of bytes read, 0 at end of stream."""
+    def write(self, data):
+        """Queue `data` (bytes, bytearray or memoryview) to send; `drain()` sends it."""
         raise NotImplementedError
 
-    async def write(self, data):
-        """Send all of `data` (bytes, bytearray or memoryview), waiting while the peer is slow.
-
-        Returns when the bytes are handed to the runtime (written and drained).
-        """
+    async def drain(self):
+        """Send everything queued, waiting while the peer is slow."""
         raise NotImplementedError
 
-    async def close(self):
-        """Close the connection. Safe to call twice and on a connection the peer reset."""
+    def close(self):
+        """Start closing the connection; `wait_closed()` finishes it."""
+        raise NotImplementedError
+
+    async def wait_closed(self):
+        """Close the socket. Safe to call twice and on a connection the peer reset."""
+        raise NotImplementedError
+
+    def get_extra_info(self, name):
+        """"peername": the client's address, e.g. ("192.168.4.2", 51234), or None."""
         raise NotImplementedError
 
 

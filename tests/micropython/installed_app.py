@@ -28,11 +28,20 @@ class Stream:
         buf[: len(data)] = data
         return len(data)
 
-    async def write(self, data):
+    def write(self, data):
         self.out.append(bytes(data))
 
-    async def close(self):
+    async def drain(self):
         pass
+
+    def close(self):
+        pass
+
+    async def wait_closed(self):
+        pass
+
+    def get_extra_info(self, name):
+        return self.peer
 
 
 class Listener:

@@ -1,10 +1,10 @@
-"""The MicroPython adapter alone, through the seam: peer, readinto, read, write, close.
+"""The MicroPython adapter alone, through the seam: readinto, read, write, drain, close.
 
     micropython seam_echo.py PORT CONNECTIONS
 
-Each client sends a line; the answer is its address as the adapter reports it and the line,
-read 5 bytes at a time with readinto (then one read). After CONNECTIONS clients (the tests'
-readiness probe is one) the listener closes and the script prints "closed".
+Each client sends a line; the answer is whether the stream reports a peer address and the
+line, read 5 bytes at a time with readinto (then one read). After CONNECTIONS clients (the
+tests' readiness probe is one) the listener closes and the script prints "closed".
 """
 
 import sys
@@ -22,16 +22,21 @@ async def handle(stream):
     got = b""
     while not got.endswith(b"\n"):
         n = await stream.readinto(buf)
+        if n is None:  # woken with nothing to read yet
+            continue
         if not n:
             break
         got += buf[:n]
     rest = await stream.read(100)  # b"": the client has shut its side
+    peer = stream.get_extra_info("peername") is not None
     try:
-        await stream.write(b"%s %s %r" % (repr(stream.peer).encode(), got.strip(), rest))
+        stream.write(b"peer=%s %s %r" % (str(peer).encode(), got.strip(), rest))
+        await stream.drain()
     except OSError:  # the tests' "is it listening yet" probe hangs up without reading
         pass
-    await stream.close()
-    await stream.close()  # a second close is harmless
+    stream.close()
+    await stream.wait_closed()
+    await stream.wait_closed()  # a second close is harmless
     served.append(1)
     if len(served) == int(sys.argv[2]):
         done.set()
@@ -39,7 +44,7 @@ async def handle(stream):
 
 async def main(port):
     listener = await micropython_streams.start_server(handle, "127.0.0.1", port, 2)
-    print("listening on", listener.port)
+    print("listening")
     await done.wait()
     listener.close()
     await listener.wait_closed()

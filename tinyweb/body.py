@@ -1,0 +1,87 @@
+"""Reading a request's body: whole, parsed as a form or JSON, or drained unread.
+
+Loaded the first time a request has a body that someone reads or leaves behind; the
+request's methods (`req.read_body()`, `req.read_parse_form_data()`) call these.
+"""
+
+from .request import HTTPException
+
+_CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+
+async def read_body(req):
+    """`request.read_body()`: the whole body as bytes; 413 past the route's limit."""
+    if req.chunked:
+        raise HTTPException(411)  # chunked request bodies are not supported: ask a length
+    n = req._body_left
+    if n == 0:
+        return b""
+    if n > req.max_body_size:
+        raise HTTPException(413)
+    req._body_left = 0
+    pos = req._pos
+    have = req._len - pos
+    if have >= n:  # all of it arrived with the head
+        req._pos = pos + n
+        return bytes(req._mv[pos : pos + n])
+    parts = [bytes(req._mv[pos : req._len])]
+    req._pos = req._len
+    armed = req._arm()
+    if req.expect_continue:
+        req.reader.write(_CONTINUE)
+        await req.reader.drain()
+    while have < n:
+        more = await req.reader.read(n - have)
+        if not more:
+            raise HTTPException(400)  # the client stopped short of its Content-Length
+        parts.append(more)
+        have += len(more)
+    if armed:
+        req._deadline = None
+    return b"".join(parts)
+
+
+async def read_parse_form_data(req):
+    """`request.read_parse_form_data()`: a dict from an urlencoded or JSON body."""
+    if not req._body_left:
+        return {}
+    ctype = req.content_type.split(b";", 1)[0].strip().lower()
+    body = await read_body(req)
+    if ctype == b"application/x-www-form-urlencoded":
+        from .urlencoded import parse_query_string
+
+        return parse_query_string(body)
+    if ctype == b"application/json":
+        import json
+
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise HTTPException(400)
+        if not isinstance(data, dict):
+            raise HTTPException(400)
+        return data
+    return {}
+
+
+async def discard(req, limit):
+    """Read and drop what the client still sends, up to `limit` bytes or its end.
+
+    Closing a socket with unread input makes the kernel reset the connection, and the
+    client may lose our answer with it; so input nobody wants is read first.
+    """
+    left = req._body_left
+    req._body_left = 0
+    n = min(left, limit) if left else limit
+    if req._buf is None:
+        return
+    n -= min(n, req._len - req._pos)
+    req._pos = req._len
+    mv = req._mv
+    while n > 0:
+        got = await req.reader.readinto(mv[: min(n, len(mv))])
+        if got is None:  # MicroPython: woken with nothing to read yet
+            continue
+        if not got:
+            return
+        n -= got

@@ -1,0 +1,144 @@
+"""Answers with a status and a short body: error pages, redirects, reason phrases, and what
+the server does when a request goes wrong (bad input, a timeout, a handler's exception).
+
+Loaded the first time an app answers anything but a page it wrote itself: a hello-world
+app that only ever answers 200 never holds this code.
+
+    await resp.error(404)              # "404 Not Found"
+    await resp.redirect('/login')      # 302 with Location
+"""
+
+import sys
+
+from .compat import ticks_add, ticks_ms
+from .request import HTTPException
+
+# Reason phrases of RFC 9110 section 15 for the codes the core sends and handlers use most;
+# any other code goes out with an empty reason (allowed) unless the handler sets one.
+REASONS = {
+    200: "OK",
+    201: "Created",
+    204: "No Content",
+    206: "Partial Content",
+    301: "Moved Permanently",
+    302: "Found",
+    303: "See Other",
+    304: "Not Modified",
+    307: "Temporary Redirect",
+    308: "Permanent Redirect",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    408: "Request Timeout",
+    409: "Conflict",
+    411: "Length Required",
+    413: "Content Too Large",
+    414: "URI Too Long",
+    415: "Unsupported Media Type",
+    416: "Range Not Satisfiable",
+    421: "Misdirected Request",
+    429: "Too Many Requests",
+    431: "Request Header Fields Too Large",
+    500: "Internal Server Error",
+    501: "Not Implemented",
+    503: "Service Unavailable",
+}
+
+# After bad input the client may still be sending: this much is read (for at most this
+# long) before closing, so that the kernel does not reset the connection under our answer.
+_LINGER_BYTES = 16384
+_LINGER_MS = 1000
+
+
+def reason_for(code):
+    """The standard reason phrase of a status code ("" when it has none we know)."""
+    return REASONS.get(code, "")
+
+
+async def error(resp, code, msg=None):
+    """`response.error()`: status `code` and a short text body (`msg` or the reason)."""
+    resp.code = code
+    if msg is None:
+        msg = "%d %s\n" % (code, resp.reason or reason_for(code))
+    await resp.send_body(msg, "text/plain; charset=utf-8")
+
+
+async def redirect(resp, location, msg=None):
+    """`response.redirect()`: 302 Found with a Location header."""
+    if "\r" in location or "\n" in location or "\0" in location:
+        raise ValueError("CR, LF or NUL in a redirect location")
+    resp.code = 302
+    resp.headers["Location"] = location
+    await resp.send_body(msg or "", "text/plain; charset=utf-8" if msg else None)
+
+
+async def on_error(app, req, resp, exc):
+    """Answer what went wrong with one connection, if an answer can still go out.
+
+    exc is an HTTPException (bad input, or raised by a handler), another exception (a
+    handler failed: 500), or None when the watchdog cut the connection off (408, or 503
+    for one that waited too long for a slot). Never raises.
+    """
+    try:
+        if exc is None:
+            req._deadline = None
+            if resp.headers_sent:
+                return
+            if req._buf is None:  # it waited too long for a slot
+                from .server import _BUSY
+
+                resp.writer.write(_BUSY)
+                await resp.writer.drain()
+                return
+            await error(resp, 408)
+        elif isinstance(exc, HTTPException):
+            if not resp.headers_sent:
+                resp.reason = exc.reason
+                await error(resp, exc.code)
+            if req._deadline is not None or req._body_left:
+                # Bad input or a refused body: take in a bounded amount, for a bounded time.
+                from .body import discard
+
+                req._deadline = ticks_add(ticks_ms(), _LINGER_MS)
+                await discard(req, _LINGER_BYTES)
+        else:
+            print("tinyweb: error in handler for", req.method, req.path)
+            print_exception(exc)
+            if resp.headers_sent:
+                return  # too late for a status line: closing the connection tells the client
+            resp.code = 500
+            resp.reason = None
+            resp.headers = {}
+            await error(resp, 500, format_exception(exc) if app.debug else None)
+    except BaseException:  # the client is gone, or the linger ran out of time
+        pass
+
+
+def print_exception(exc, file=None):
+    """Print a traceback: `sys.print_exception` on MicroPython, `traceback` on CircuitPython
+    and CPython; just the exception where neither exists (CircuitPython builds without
+    `traceback`, e.g. its unix port)."""
+    if hasattr(sys, "print_exception"):
+        if file is None:
+            sys.print_exception(exc)
+        else:
+            sys.print_exception(exc, file)
+        return
+    try:
+        import traceback
+    except ImportError:
+        (file or sys.stderr).write(repr(exc) + "\n")
+        return
+    traceback.print_exception(type(exc), exc, exc.__traceback__, file=file or sys.stderr)
+
+
+def format_exception(exc):
+    """The traceback of `exc` as text, for the body of a debug 500 page."""
+    import io
+
+    out = io.StringIO()
+    print_exception(exc, out)
+    return out.getvalue()
