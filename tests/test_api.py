@@ -183,7 +183,9 @@ def test_header_injection_is_refused_whatever_path_set_the_value(serve):
     port = serve(app)
     for how in ("add", "dict", "name", "reason"):
         for evil in ("%0d%0aSet-Cookie:%20pwn=1", "%0aSet-Cookie:%20pwn=1", "x%0dy", "x%00y"):
-            raw = raw_request(port, b"GET /hdr/%s?v=%s HTTP/1.0\r\n\r\n" % (how.encode(), evil.encode()))
+            raw = raw_request(
+                port, b"GET /hdr/%s?v=%s HTTP/1.0\r\n\r\n" % (how.encode(), evil.encode())
+            )
             assert raw.startswith(b"HTTP/1.0 500 "), (how, evil, raw)
             assert b"pwn" not in raw and b"never" not in raw, (how, evil, raw)
     raw = raw_request(port, b"GET /cors HTTP/1.0\r\n\r\n")

@@ -1,7 +1,11 @@
-"""Reading a request's body: whole, parsed as a form or JSON, or drained unread.
+"""Reading a request's body (whole, parsed as a form or JSON, or drained unread) and
+decoding its query string and path: the request's methods most apps never call.
 
-Loaded the first time a request has a body that someone reads or leaves behind; the
-request's methods (`req.read_body()`, `req.read_parse_form_data()`) call these.
+Loaded the first time an app calls one (`request.__getattr__` finds them in
+`RequestMethods`) or a request leaves a body unread.
+
+    data = await req.read_parse_form_data()   # {'user': 'ann'}
+    req.query()                               # {'q': 'a b'} for /search?q=a+b
 """
 
 from .request import HTTPException
@@ -10,7 +14,7 @@ _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 
 async def read_body(req):
-    """`request.read_body()`: the whole body as bytes; 413 past the route's limit."""
+    """The whole body as bytes (b"" when there is none); 413 past the route's limit."""
     if req.chunked:
         raise HTTPException(411)  # chunked request bodies are not supported: ask a length
     n = req._body_left
@@ -42,7 +46,11 @@ async def read_body(req):
 
 
 async def read_parse_form_data(req):
-    """`request.read_parse_form_data()`: a dict from an urlencoded or JSON body."""
+    """Read the body and parse it as a form or JSON: always a dict ({} when no body).
+
+    application/x-www-form-urlencoded gives str values, application/json whatever the JSON
+    holds (its top level must be an object). 400 when the body does not parse.
+    """
     if not req._body_left:
         return {}
     ctype = req.content_type.split(b";", 1)[0].strip().lower()
@@ -85,3 +93,26 @@ async def discard(req, limit):
         if not got:
             return
         n -= got
+
+
+def query(req):
+    """The query string parsed into a dict of str: /search?q=a+b gives {'q': 'a b'}."""
+    from .urlencoded import parse_query_string
+
+    return parse_query_string(req.query_string)
+
+
+def path_text(req):
+    """The path as str, percent-decoded."""
+    from .urlencoded import decode_text, unquote_bytes
+
+    return decode_text(unquote_bytes(req.path))
+
+
+class RequestMethods:
+    """The methods a request finds here on first use: `req.read_body()` and so on."""
+
+    read_body = read_body
+    read_parse_form_data = read_parse_form_data
+    query = query
+    path_text = path_text

@@ -12,14 +12,18 @@ until then.
 import sys
 
 # `const()` folds a name into a literal when MicroPython compiles the module (and takes no
-# globals slot when the name starts with an underscore); CPython has no such thing.
+# globals slot when the name starts with an underscore). Millisecond ticks wrap around on the
+# boards. CPython and CircuitPython get both from tinyweb.portable, which MicroPython never
+# loads.
 try:
-    from micropython import const
+    from micropython import const  # noqa: F401 - re-exported
 except ImportError:
+    from .portable import const  # noqa: F401
 
-    def const(value):
-        return value
-
+try:
+    from time import ticks_add, ticks_diff, ticks_ms  # noqa: F401 - re-exported
+except ImportError:
+    from .portable import ticks_add, ticks_diff, ticks_ms  # noqa: F401
 
 # MicroPython < 1.21 shipped `uasyncio`; everything newer, CircuitPython's
 # adafruit-circuitpython-asyncio and CPython have `asyncio`.
@@ -30,32 +34,6 @@ except ImportError:  # MicroPython 1.20 and older
 
 IMPLEMENTATION = sys.implementation.name
 IS_CPYTHON = IMPLEMENTATION == "cpython"
-
-# Millisecond ticks that wrap around on the boards; plain monotonic time on CPython.
-try:
-    from time import ticks_add, ticks_diff, ticks_ms
-except ImportError:
-    try:  # CircuitPython: supervisor.ticks_ms() wraps at 2**29
-        from supervisor import ticks_ms
-
-        def ticks_diff(end, start):
-            diff = (end - start) & 0x1FFFFFFF
-            return diff - 0x20000000 if diff & 0x10000000 else diff
-
-        def ticks_add(ticks, delta):
-            return (ticks + delta) & 0x1FFFFFFF
-
-    except ImportError:  # CPython
-        from time import monotonic as _monotonic
-
-        def ticks_ms():
-            return int(_monotonic() * 1000)
-
-        def ticks_diff(end, start):
-            return end - start
-
-        def ticks_add(ticks, delta):
-            return ticks + delta
 
 
 # The type of a generator object: on MicroPython an `async def` (and the README's streaming
@@ -69,9 +47,13 @@ current_task = asyncio.current_task
 if hasattr(asyncio, "sleep_ms"):
     sleep_ms = asyncio.sleep_ms
 else:
+    from .portable import sleep_ms  # noqa: F401 - re-exported
 
-    def sleep_ms(ms):
-        return asyncio.sleep(ms / 1000)
+# The loop `run()` drives: CPython 3.12+ no longer creates one implicitly.
+if hasattr(asyncio, "get_event_loop_policy"):
+    from .portable import get_event_loop
+else:
+    get_event_loop = asyncio.get_event_loop
 
 
 # Errors on a socket that mean "the peer went away", not "the server is broken", as numbers:
@@ -106,15 +88,13 @@ def default_adapter():
     return adapter
 
 
-def get_event_loop():
-    """The loop `run()` drives. CPython 3.12+ no longer creates one implicitly."""
-    # Asked of the asyncio, not of the interpreter: CircuitPython's asyncio run on CPython (the
-    # socketpool tests) has no policies and works like the boards.
-    if hasattr(asyncio, "get_event_loop_policy"):
-        try:
-            return asyncio.get_event_loop_policy().get_event_loop()
-        except RuntimeError:
-            loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(loop)
-            return loop
-    return asyncio.get_event_loop()
+def lazy_method(obj, methods, name):
+    """`obj.name` from the class `methods` of a module loaded on first use, bound to `obj`.
+
+    The hot classes (request, response, webserver) define `__getattr__` with this, so methods
+    most apps never call cost no heap until called; AttributeError for anything else.
+    """
+    if name[0] == "_":
+        raise AttributeError(name)
+    f = getattr(methods, name)
+    return lambda *args, **kwargs: f(obj, *args, **kwargs)

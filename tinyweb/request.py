@@ -2,15 +2,16 @@
 
 It reads the request head from the connection's stream into a buffer the server lends, with
 every line bounded: the core splits lines itself because MicroPython's
-`StreamReader.readline()` has no limit. Reading the body (`read_body`,
-`read_parse_form_data`, `query`) lives in `tinyweb.body`, loaded on first use.
+`StreamReader.readline()` has no limit. Reading the body (`read_body()`,
+`read_parse_form_data()`) and decoding (`query()`, `path_text()`) live in `tinyweb.body`,
+loaded on first use.
 
     @app.route('/login', methods=['POST'], save_headers=['Content-Type'])
     async def login(req, resp):
         form = await req.read_parse_form_data()   # {'user': 'ann'}
 """
 
-from .compat import ticks_add, ticks_ms
+from .compat import lazy_method, ticks_add, ticks_ms
 
 
 class HTTPException(Exception):
@@ -213,32 +214,9 @@ class request:
             if key is not None:
                 self.headers[key] = value
 
-    # ---- the rest lives in tinyweb.body, loaded on first use --------------------------
+    def __getattr__(self, name):
+        # read_body(), read_parse_form_data(), query() and path_text(): tinyweb.body's
+        # RequestMethods, loaded the first time an app calls one.
+        from .body import RequestMethods
 
-    async def read_body(self):
-        """The whole request body as bytes (b"" when there is none); 413 past the limit."""
-        from .body import read_body
-
-        return await read_body(self)
-
-    async def read_parse_form_data(self):
-        """Read the body and parse it as a form or JSON: always a dict ({} when no body).
-
-        application/x-www-form-urlencoded gives str values, application/json whatever the
-        JSON holds (its top level must be an object). 400 when the body does not parse.
-        """
-        from .body import read_parse_form_data
-
-        return await read_parse_form_data(self)
-
-    def query(self):
-        """The query string parsed into a dict of str: /search?q=a+b gives {'q': 'a b'}."""
-        from .urlencoded import parse_query_string
-
-        return parse_query_string(self.query_string)
-
-    def path_text(self):
-        """The path as str, percent-decoded."""
-        from .urlencoded import decode_text, unquote_bytes
-
-        return decode_text(unquote_bytes(self.path))
+        return lazy_method(self, RequestMethods, name)

@@ -5,11 +5,13 @@ async def index(req, resp):
     await resp.start_html()
     await resp.send('<h1>Hello</h1>')
 
-Only what a page needs to go out is here; error pages, redirects and reason phrases are in
-`tinyweb.status`, CORS in `tinyweb.cors`, files in `tinyweb.static`, each loaded on first use.
+Only what a page needs to go out is here (start_html, send, send_body). The other methods
+(add_header, start, start_json, error, redirect, send_file, add_access_control_headers)
+are found in `tinyweb.status` on first use, and load CORS (`tinyweb.cors`) or files
+(`tinyweb.static`) only when called.
 """
 
-from .compat import const
+from .compat import const, lazy_method
 
 # Longest body send_body() copies behind the head to send both in one write.
 _JOIN_MAX = const(1024)
@@ -44,10 +46,6 @@ class response:
         if armed:
             req._deadline = None
 
-    def add_header(self, key, value):
-        """Set a response header: resp.add_header('Cache-Control', 'no-store')."""
-        self.headers[key] = value
-
     def _head(self):
         """The status line and headers as bytes, once: later calls raise RuntimeError.
 
@@ -81,22 +79,9 @@ class response:
         """Send the status line and headers, once. TinyWeb apps call this name too."""
         await self._write(self._head())
 
-    send_headers = _send_headers
-
-    async def start(self, content_type=None):
-        """Send the head with an optional Content-Type."""
-        if content_type:
-            self.headers["Content-Type"] = content_type
-        await self._write(self._head())
-
     async def start_html(self):
         """Start a text/html response (UTF-8)."""
         self.headers["Content-Type"] = "text/html; charset=utf-8"
-        await self._write(self._head())
-
-    async def start_json(self):
-        """Start an application/json response."""
-        self.headers["Content-Type"] = "application/json"
         await self._write(self._head())
 
     async def send(self, payload):
@@ -130,35 +115,10 @@ class response:
             await self._write(head)
             await self._write(body)
 
-    # ---- loaded on first use ----------------------------------------------------------
+    def __getattr__(self, name):
+        # add_header(), start(), start_json(), error(), redirect(), send_file(),
+        # add_access_control_headers(), send_headers(): tinyweb.status's ResponseMethods,
+        # loaded the first time an app calls one.
+        from .status import ResponseMethods
 
-    async def error(self, code, msg=None):
-        """Answer with status `code` and a short text body (`msg`, or the reason phrase)."""
-        from .status import error
-
-        await error(self, code, msg)
-
-    async def redirect(self, location, msg=None):
-        """Answer 302 Found with a Location header."""
-        from .status import redirect
-
-        await redirect(self, location, msg)
-
-    def add_access_control_headers(self):
-        """Add the CORS headers of the route (`allowed_access_control_*` options)."""
-        from .cors import add_headers
-
-        add_headers(self)
-
-    async def send_file(
-        self, filename, content_type=None, content_encoding=None, max_age=2592000, buf_size=None
-    ):
-        """Send a file from the local filesystem as the whole response.
-
-        The type comes from the file name unless `content_type` is given; `max_age` (seconds)
-        sets Cache-Control, 0 turns caching off. A missing file answers 404; a name with a
-        ".." segment or a NUL byte answers 403 and never reaches the filesystem.
-        """
-        from .static import send_file
-
-        await send_file(self, filename, content_type, content_encoding, max_age, buf_size)
+        return lazy_method(self, ResponseMethods, name)

@@ -16,8 +16,17 @@ files (`tinyweb.static`) and board presets (`tinyweb.presets`) are imported when
 needed, so an app that does not use them never holds their code (docs/layout.md).
 """
 
-from .compat import asyncio, current_task, generator_type, sleep_ms, ticks_add, ticks_diff
-from .compat import is_peer_gone, ticks_ms
+from .compat import (
+    asyncio,
+    current_task,
+    generator_type,
+    is_peer_gone,
+    lazy_method,
+    sleep_ms,
+    ticks_add,
+    ticks_diff,
+    ticks_ms,
+)
 from .request import HTTPException, header_filter, request
 from .response import response
 
@@ -143,48 +152,6 @@ class webserver:
 
         return _route
 
-    def get(self, url, **kwargs):
-        """@app.get('/x') is @app.route('/x', methods=['GET'])."""
-        kwargs["methods"] = ["GET"]
-        return self.route(url, **kwargs)
-
-    def post(self, url, **kwargs):
-        """@app.post('/x') is @app.route('/x', methods=['POST'])."""
-        kwargs["methods"] = ["POST"]
-        return self.route(url, **kwargs)
-
-    def add_resource(self, cls, url, **kwargs):
-        """Map a resource class (or instance) with get/post/put/patch/delete methods to `url`.
-
-        Each method is called as `method(data, headers, **path_params, **kwargs)`.
-        """
-        from .resource import add_class
-
-        add_class(self, cls, url, kwargs)
-
-    def resource(self, url, method="GET", **kwargs):
-        """Decorator for a function resource: @app.resource('/user/<id>', method='POST').
-
-        The function is called as `f(data, headers, **path_params, **kwargs)`.
-        """
-
-        def _resource(f):
-            from .resource import add_function
-
-            add_function(self, f, url, method, kwargs)
-            return f
-
-        return _resource
-
-    def catchall(self):
-        """Decorator for the handler of every path no route matches (instead of a 404)."""
-
-        def _route(f):
-            self.catch_all_handler = Route("/", f, ["GET", "POST"], self._options({}))
-            return f
-
-        return _route
-
     # ---- serving one connection -----------------------------------------------------
 
     async def _serve_connection(self, stream):
@@ -280,9 +247,7 @@ class webserver:
                     for r in routes:
                         if b"GET" in r.methods:
                             route = r
-        await req.read_headers(
-            route.save_headers if route is not None else None, self.max_headers
-        )
+        await req.read_headers(route.save_headers if route is not None else None, self.max_headers)
         req._deadline = None  # the head arrived in time
         if route is None:
             if routes is None:
@@ -350,21 +315,6 @@ class webserver:
         )
         self._watchdog = asyncio.create_task(self._watch())
 
-    async def start(self, host="127.0.0.1", port=8081, backlog=None, adapter=None, **options):
-        """Start serving inside the running event loop; returns a `ServerHandle`.
-
-        `adapter` is a module of `tinyweb.adapters` (picked for this runtime when None);
-        other keyword arguments go to it (e.g. `pool=` for CircuitPython's socketpool).
-
-            server = await app.start('127.0.0.1', 8081)
-            ...
-            server.close(); await server.wait_closed()
-        """
-        await self._start(host, port, backlog, adapter, options)
-        from .handle import ServerHandle
-
-        return ServerHandle(self, self._listener)
-
     def run(self, host="127.0.0.1", port=8081, loop_forever=True, backlog=None, **options):
         """Start serving; then, unless `loop_forever` is False, run the event loop forever.
 
@@ -373,42 +323,18 @@ class webserver:
         from .compat import get_event_loop
 
         loop = get_event_loop()
-        loop.run_until_complete(self._start(host, port, backlog, options.pop("adapter", None), options))
+        loop.run_until_complete(
+            self._start(host, port, backlog, options.pop("adapter", None), options)
+        )
         if loop_forever:
             loop.run_forever()
 
-    def shutdown(self):
-        """Stop accepting, cancel every open connection and the watchdog.
+    def __getattr__(self, name):
+        # start(), shutdown(), wait_closed(), get(), post(), catchall(), add_resource(),
+        # resource(): tinyweb.control's ServerMethods, loaded the first time an app calls one.
+        from .control import ServerMethods
 
-        Let the event loop run a moment afterwards (e.g. `await server.wait_closed()`) so the
-        cancelled connections can close their sockets.
-        """
-        if self._listener is not None:
-            self._listener.close()
-        if self._watchdog is not None:
-            self._watchdog.cancel()
-            self._watchdog = None
-        for req in self.conns:
-            try:
-                req._task.cancel()
-            except RuntimeError:
-                # MicroPython and CircuitPython asyncio: "can't cancel self", when a handler
-                # calls shutdown(). That connection finishes its answer and closes by itself.
-                pass
-        self._stopped.set()
-
-    async def wait_closed(self):
-        """Wait until the listener is closed and every connection has finished (max 5 s)."""
-        if self._listener is not None:
-            try:
-                await self._listener.wait_closed()
-            except asyncio.CancelledError:  # MicroPython 1.20: closed before it first ran
-                pass
-            self._listener = None
-        for _ in range(500):
-            if not self.conns:
-                break
-            await sleep_ms(10)
+        return lazy_method(self, ServerMethods, name)
 
 
 async def _on_error(app, req, resp, exc):

