@@ -36,7 +36,8 @@ class ServerHandle:
 
     async def serve_forever(self):
         """Wait until the server is shut down."""
-        await self.app._stopped.wait()
+        while self.app._watchdog is not None:
+            await sleep_ms(100)
 
 
 def get(app, url, **kwargs):
@@ -118,7 +119,6 @@ def shutdown(app):
             # MicroPython and CircuitPython asyncio: "can't cancel self", when a handler
             # calls shutdown(). That connection finishes its answer and closes by itself.
             pass
-    app._stopped.set()
 
 
 async def wait_closed(app):

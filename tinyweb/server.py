@@ -18,6 +18,7 @@ needed, so an app that does not use them never holds their code (docs/layout.md)
 
 from .compat import (
     asyncio,
+    const,
     current_task,
     generator_type,
     is_peer_gone,
@@ -29,6 +30,9 @@ from .compat import (
 )
 from .request import HTTPException, header_filter, request
 from .response import response
+
+# How often a connection waiting for a slot looks again (milliseconds).
+_SLOT_POLL_MS = const(10)
 
 # The answer to a connection that finds every slot busy and the waiting line full (written
 # here, not by tinyweb.status: a full server is no time to load a module).
@@ -106,9 +110,7 @@ class webserver:
         self.processed_connections = 0
         self._active = 0
         self._waiting = 0
-        self._slot_free = asyncio.Event()
         self._buffers = []  # receive buffers kept between connections, one per slot
-        self._stopped = asyncio.Event()
 
     # ---- registering handlers -------------------------------------------------------
 
@@ -182,9 +184,10 @@ class webserver:
                 req._deadline = ticks_add(req._deadline, timeout)
                 self._waiting += 1
                 try:
+                    # Polled, only while the server is full: an asyncio.Event would load
+                    # asyncio's event module into a board's heap for good (0.7 KB).
                     while self._active >= self.max_concurrency:
-                        self._slot_free.clear()
-                        await self._slot_free.wait()
+                        await sleep_ms(_SLOT_POLL_MS)
                 finally:
                     self._waiting -= 1
                 req._deadline = ticks_add(ticks_ms(), timeout)  # now the head's own time
@@ -201,7 +204,6 @@ class webserver:
                 await self._dispatch(req, resp)
             finally:
                 self._active -= 1
-                self._slot_free.set()
         except Exception as e:
             # Bad input, a handler's exception, a timeout, a full server: all answered (or
             # logged) by tinyweb.status, which only an app that meets one ever loads.
@@ -309,7 +311,6 @@ class webserver:
             from .compat import default_adapter
 
             adapter = default_adapter()
-        self._stopped.clear()
         self._listener = await adapter.start_server(
             self._serve_connection, host, port, backlog or self.backlog, **options
         )
