@@ -110,7 +110,7 @@ class webserver:
         self.processed_connections = 0
         self._active = 0
         self._waiting = 0
-        self._buffers = []  # receive buffers kept between connections, one per slot
+        self._buffers = []  # one receive buffer per slot, made by the first start
 
     # ---- registering handlers -------------------------------------------------------
 
@@ -193,13 +193,12 @@ class webserver:
                 req._deadline = ticks_add(ticks_ms(), timeout)  # now the head's own time
             self._active += 1
             try:
-                # Receive buffers (and their memoryviews) are kept between connections, at
-                # most one per slot, so serving a request allocates none.
-                buffers = self._buffers
-                buffer = buffers.pop() if buffers else None
-                if buffer is None:
-                    buf = bytearray(max(self.buffer_size, self.max_line + 2))
-                    buffer = (buf, memoryview(buf))
+                # One receive buffer (and its memoryview) per slot, made when the server
+                # started: serving a request allocates none, and a fragmented heap can never
+                # refuse one.
+                if not self._buffers:  # served without start(), e.g. in memory
+                    self._make_buffers()
+                buffer = self._buffers.pop()
                 req._lend(buffer[0], buffer[1], self.max_line)
                 await self._dispatch(req, resp)
             finally:
@@ -217,7 +216,7 @@ class webserver:
                 await _on_error(self, req, resp, None)
         finally:
             conns.remove(req)
-            if buffer is not None and len(self._buffers) < self.max_concurrency:
+            if buffer is not None:
                 self._buffers.append(buffer)
             try:
                 stream.close()
@@ -306,11 +305,19 @@ class webserver:
                     req._timed_out = True
                     req._task.cancel()
 
+    def _make_buffers(self):
+        """One receive buffer per slot, allocated once, before the heap fragments."""
+        size = max(self.buffer_size, self.max_line + 2)  # a longest line and its CRLF fit
+        while len(self._buffers) < self.max_concurrency:
+            buf = bytearray(size)
+            self._buffers.append((buf, memoryview(buf)))
+
     async def _start(self, host, port, backlog, adapter, options):
         if adapter is None:
             from .compat import default_adapter
 
             adapter = default_adapter()
+        self._make_buffers()
         self._listener = await adapter.start_server(
             self._serve_connection, host, port, backlog or self.backlog, **options
         )

@@ -1,0 +1,147 @@
+"""The memory guard: tinyweb must keep serving in a heap capped just above what it needs today.
+
+A change that makes the hello-world app or the full-feature app (every shared case: routes,
+parameters, REST resources, static files, forms, CORS, errors) need more heap fails here,
+on MicroPython's unix port, from the .mpy files a board gets. The caps are the smallest heap
+that served (bisected by `python -m bench --only heap-floor`, see docs/benchmarks.md) plus a
+margin of about 10% for the collector's run-to-run jitter; lower them when the code gets
+smaller, never raise them without saying why in the commit.
+"""
+
+import http.client
+import os
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+from check import check, load_cases
+from conftest import stop_process
+from micropython_runtime import (
+    MP_TESTS,
+    NO_MICROPYTHON,
+    ROOT,
+    SHARED,
+    device_build,
+    micropython_binary,
+    micropython_or_skip,
+)
+
+pytestmark = pytest.mark.skipif(micropython_binary() is None, reason=NO_MICROPYTHON)
+
+# KiB of -X heapsize, by the interpreter's word size (a 64-bit build's objects are about
+# 1.6 times as large). Measured floors on 2026-11-30: 32-bit 1.27 build 28 / 75 KiB, PyPI's
+# 64-bit 1.29-preview 43 / 122 KiB (the shared cases run two apps, each with its buffers).
+CAPS = {
+    32: {"hello": 31, "cases": 83},
+    64: {"hello": 48, "cases": 134},
+}
+CLIENTS = 4
+REQUESTS = 200
+CASES = load_cases(os.path.join(SHARED, "cases.json"))
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory):
+    micropython_or_skip()
+    return device_build(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def word_bits():
+    out = subprocess.run(
+        [micropython_binary(), "-c", "import sys; print(64 if sys.maxsize > 2**32 else 32)"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return int(out.stdout.strip())
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(lib, heap_k, script, args, port, paths=()):
+    env = dict(os.environ, MICROPYPATH=":".join([lib] + list(paths) + [".frozen"]))
+    cmd = [micropython_binary(), "-X", "heapsize=%dK" % heap_k, script] + list(args)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+    stop_process(proc)
+    raise AssertionError("did not start in %d KiB:\n%s" % (heap_k, proc.stdout.read().decode()))
+
+
+def output(proc):
+    stop_process(proc)
+    return proc.stdout.read().decode("utf-8", "replace")
+
+
+def test_hello_world_serves_four_clients_in_its_capped_heap(lib, word_bits):
+    cap = CAPS[word_bits]["hello"]
+    port = free_port()
+    script = os.path.join(ROOT, "examples", "hello_world.py")
+    proc = start(lib, cap, script, ["--host", "127.0.0.1", "--port", str(port)], port)
+    answers = []
+
+    def client():
+        for _ in range(REQUESTS // CLIENTS):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("GET", "/")
+                r = conn.getresponse()
+                answers.append((r.status, b"Hello" in r.read()))
+                conn.close()
+            except OSError as e:
+                answers.append(repr(e))
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    log = output(proc)
+    assert answers == [(200, True)] * REQUESTS, "in %d KiB:\n%s" % (cap, log[-3000:])
+    assert "MemoryError" not in log
+
+
+def raw_request(port, data):
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+        out = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                return out
+            out += chunk
+
+
+def test_full_feature_app_answers_every_shared_case_in_its_capped_heap(lib, word_bits):
+    cap = CAPS[word_bits]["cases"]
+    main, plain = free_port(), free_port()
+    script = os.path.join(MP_TESTS, "serve_cases.py")
+    args = [str(main), str(plain), os.path.join(SHARED, "static")]
+    proc = start(lib, cap, script, args, plain, paths=[SHARED])
+    failures = []
+    for case in CASES:
+        port = main if case.get("app", "main") == "main" else plain
+        try:
+            problems = check(case, raw_request(port, case["request"].encode("utf-8")))
+        except OSError as e:
+            problems = [repr(e)]
+        if problems:
+            failures.append((case["name"], problems))
+    log = output(proc)
+    assert failures == [], "in %d KiB:\n%r\n%s" % (cap, failures, log[-3000:])
+    assert "MemoryError" not in log
