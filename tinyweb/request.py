@@ -11,7 +11,7 @@ loaded on first use.
         form = await req.read_parse_form_data()   # {'user': 'ann'}
 """
 
-from .compat import lazy_method, ticks_add, ticks_ms
+from .compat import const, lazy_method, ticks_add, ticks_ms
 
 
 class HTTPException(Exception):
@@ -37,6 +37,22 @@ def header_filter(names):
 
 
 _NO_HEADERS = header_filter(())
+
+# The longest header line dropped unread (nginx's large_client_header_buffers is 8 KB).
+_SKIP_MAX = const(8192)
+
+
+def _wanted(buf, start, n, lengths):
+    """Whether the header whose n-byte name starts at buf[start] is kept: one the route saves
+    (by the length of its name), or one the core reads itself. Most are told by their length
+    and first letter alone, without a copy."""
+    c = buf[start] | 0x20  # first letter, lower case
+    return (
+        n in lengths
+        or (c == 99 and (n == 14 or n == 12))  # content-length, content-type
+        or (c == 116 and n == 17)  # transfer-encoding
+        or (c == 101 and n == 6)  # expect
+    )
 
 
 class request:
@@ -171,27 +187,25 @@ class request:
         count = 0
         buf = self._buf
         while True:
+            count += 1
+            if count > max_headers + 1:  # the blank line ending the head is not a header
+                raise HTTPException(431)
             try:
                 start, end = await self._line()
             except HTTPException:
-                raise HTTPException(431)
+                # Longer than max_line: fine for a header nobody keeps (a long Cookie on a
+                # route that saves none), which streams past; else 431.
+                if not await self._skip_line(lengths):
+                    raise HTTPException(431)
+                continue
             if start == end:
                 return
-            count += 1
-            if count > max_headers:
-                raise HTTPException(431)
             colon = buf.find(b":", start, end)
             # RFC 9112 section 5: no empty name, no white space before the colon, and no
             # obsolete line folding (a line that starts with white space).
             if colon <= start or buf[colon - 1] in (32, 9) or buf[start] in (32, 9):
                 raise HTTPException(400)
-            n = colon - start
-            c = buf[start] | 0x20  # first letter, lower case
-            if n not in lengths and not (
-                (c == 99 and (n == 14 or n == 12))  # content-length, content-type
-                or (c == 116 and n == 17)  # transfer-encoding
-                or (c == 101 and n == 6)  # expect
-            ):
+            if not _wanted(buf, start, colon - start, lengths):
                 continue
             name = bytes(self._mv[start:colon]).lower()
             value = bytes(self._mv[colon + 1 : end]).strip()
@@ -213,6 +227,31 @@ class request:
             key = saved.get(name)
             if key is not None:
                 self.headers[key] = value
+
+    async def _skip_line(self, lengths):
+        """Drop an overlong header line whose name nobody wants, as it arrives: True once
+        its LF is read; False when its name is one we keep, or cannot be told."""
+        buf = self._buf
+        pos = self._pos
+        colon = buf.find(b":", pos, self._len)
+        if colon < 0 or _wanted(buf, pos, colon - pos, lengths):
+            return False
+        left = _SKIP_MAX
+        while True:
+            i = buf.find(b"\n", self._pos, self._len)
+            left -= (self._len if i < 0 else i) - self._pos
+            if left < 0:
+                return False
+            if i >= 0:
+                self._pos = i + 1
+                return True
+            self._pos = self._len = 0
+            n = await self.reader.readinto(self._mv)
+            if n is None:  # MicroPython: woken with nothing to read yet
+                continue
+            if not n:
+                raise EOFError
+            self._len = n
 
     def __getattr__(self, name):
         # read_body(), read_parse_form_data(), query() and path_text(): tinyweb.body's

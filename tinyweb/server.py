@@ -159,13 +159,13 @@ class webserver:
     async def _serve_connection(self, stream):
         """The adapters' callback: serve one client connection, then close it. Never raises.
 
-        One coroutine for the whole life of a connection (wait for a slot, read the head,
-        find the route, call the handler): every coroutine frame a connection holds is heap.
+        One coroutine for the life of a connection (read the head, find the route, call the
+        handler), as every coroutine frame a connection holds is heap.
         """
         req = request(stream)
         req._task = current_task()
-        req._timeout = timeout = self._timeout_ms
-        req._deadline = ticks_add(ticks_ms(), timeout)
+        req._timeout = self._timeout_ms
+        req._deadline = ticks_add(ticks_ms(), self._timeout_ms)
         resp = response(stream)
         resp._req = req
         conns = self.conns
@@ -173,24 +173,8 @@ class webserver:
         self.processed_connections += 1
         buffer = None
         try:
-            if self._active >= self.max_concurrency:
-                # Every slot is busy: wait in line, or 503 when the line is full too. A
-                # connection may wait twice as long as a head may take, so that clients
-                # queued behind stalled ones get served once those time out.
-                if self._waiting >= self.backlog:
-                    stream.write(_BUSY)
-                    await stream.drain()
-                    return
-                req._deadline = ticks_add(req._deadline, timeout)
-                self._waiting += 1
-                try:
-                    # Polled, only while the server is full: an asyncio.Event would load
-                    # asyncio's event module into a board's heap for good (0.7 KB).
-                    while self._active >= self.max_concurrency:
-                        await sleep_ms(_SLOT_POLL_MS)
-                finally:
-                    self._waiting -= 1
-                req._deadline = ticks_add(ticks_ms(), timeout)  # now the head's own time
+            if self._active >= self.max_concurrency and not await self._wait_for_slot(req):
+                return
             self._active += 1
             try:
                 # One receive buffer (and its memoryview) per slot, made when the server
@@ -200,7 +184,72 @@ class webserver:
                     self._make_buffers()
                 buffer = self._buffers.pop()
                 req._lend(buffer[0], buffer[1], self.max_line)
-                await self._dispatch(req, resp)
+                await req.read_request_line()
+                path = req.path
+                routes = self.routes.get(path)
+                params = None
+                if routes is None:
+                    if self.patterns:
+                        from .params import find
+
+                        routes, params = find(self.patterns, path)
+                    if routes is None and self.catch_all_handler is not None:
+                        routes = [self.catch_all_handler]
+                method = req.method
+                route = None
+                if routes is not None:
+                    for r in routes:
+                        if method in r.methods:
+                            route = r
+                            break
+                    else:
+                        if method == b"HEAD":  # answered by GET, without the body
+                            for r in routes:
+                                if b"GET" in r.methods:
+                                    route = r
+                await req.read_headers(
+                    route.save_headers if route is not None else None, self.max_headers
+                )
+                req._deadline = None  # the head arrived in time
+                if route is None:
+                    if routes is None:
+                        raise HTTPException(404)
+                    # 405 with Allow, or the automatic answer to OPTIONS (CORS preflight).
+                    from .cors import no_route_for_method
+
+                    await no_route_for_method(req, resp, routes)
+                    return
+                req.route = route
+                if params:
+                    req.path_params = params
+                req.max_body_size = route.max_body_size
+                resp.params = route.params
+                if req.content_length > route.max_body_size:
+                    raise HTTPException(413)
+                if not req._body_left:
+                    resp._buf = req._buf
+                if method == b"HEAD":
+                    resp.is_head = True
+                if params:
+                    result = route.handler(req, resp, **params)
+                else:
+                    result = route.handler(req, resp)
+                # A generator first: every coroutine is one on MicroPython, where hasattr() costs.
+                if result is not None and (
+                    isinstance(result, generator_type) or hasattr(result, "__await__")
+                ):
+                    await result
+                if not resp.headers_sent:
+                    # The handler chose a status (or none) but sent nothing: an empty answer.
+                    resp.headers["Content-Length"] = "0"
+                    await resp._send_headers()
+                if req._body_left:
+                    # A body the handler did not read: take it in, so that closing does not reset
+                    # the client before it has read our answer.
+                    from .body import discard
+
+                    req._arm()
+                    await discard(req, req._body_left)
             finally:
                 self._active -= 1
         except Exception as e:
@@ -224,71 +273,25 @@ class webserver:
             except BaseException:  # gone already, or shut down meanwhile
                 pass
 
-    async def _dispatch(self, req, resp):
-        await req.read_request_line()
-        path = req.path
-        routes = self.routes.get(path)
-        params = None
-        if routes is None:
-            if self.patterns:
-                from .params import find
-
-                routes, params = find(self.patterns, path)
-            if routes is None and self.catch_all_handler is not None:
-                routes = [self.catch_all_handler]
-        method = req.method
-        route = None
-        if routes is not None:
-            for r in routes:
-                if method in r.methods:
-                    route = r
-                    break
-            else:
-                if method == b"HEAD":  # answered by GET, without the body
-                    for r in routes:
-                        if b"GET" in r.methods:
-                            route = r
-        await req.read_headers(route.save_headers if route is not None else None, self.max_headers)
-        req._deadline = None  # the head arrived in time
-        if route is None:
-            if routes is None:
-                raise HTTPException(404)
-            # 405 with Allow, or the automatic answer to OPTIONS (CORS preflight).
-            from .cors import no_route_for_method
-
-            await no_route_for_method(req, resp, routes)
-            return
-        req.route = route
-        if params:
-            req.path_params = params
-        req.max_body_size = route.max_body_size
-        resp.params = route.params
-        if req.content_length > route.max_body_size:
-            raise HTTPException(413)
-        if not req._body_left:
-            resp._buf = req._buf
-        if method == b"HEAD":
-            resp.is_head = True
-        if params:
-            result = route.handler(req, resp, **params)
-        else:
-            result = route.handler(req, resp)
-        # A generator first: every coroutine is one on MicroPython, where hasattr() costs.
-        if result is not None and (
-            isinstance(result, generator_type) or hasattr(result, "__await__")
-        ):
-            await result
-        if not resp.headers_sent:
-            # The handler chose a status (or none) but sent nothing: an empty answer.
-            resp.headers["Content-Length"] = "0"
-            await resp._send_headers()
-        if req._body_left:
-            # A body the handler did not read: take it in, so that closing does not reset
-            # the client before it has read our answer.
-            from .body import discard
-
-            req._arm()
-            await discard(req, req._body_left)
+    async def _wait_for_slot(self, req):
+        """Every slot is busy: wait in line (True once a slot is free), or answer 503 when
+        the line is full too (False). A connection may wait twice as long as a head may
+        take, so that clients queued behind stalled ones get served once those time out."""
+        if self._waiting >= self.backlog:
+            req.reader.write(_BUSY)
+            await req.reader.drain()
+            return False
+        req._deadline = ticks_add(req._deadline, self._timeout_ms)
+        self._waiting += 1
+        try:
+            # Polled, only while the server is full: an asyncio.Event would load asyncio's
+            # event module into a board's heap for good (0.7 KB).
+            while self._active >= self.max_concurrency:
+                await sleep_ms(_SLOT_POLL_MS)
+        finally:
+            self._waiting -= 1
+        req._deadline = ticks_add(ticks_ms(), self._timeout_ms)  # now the head's own time
+        return True
 
     # ---- running ----------------------------------------------------------------------
 

@@ -348,8 +348,18 @@ CASES = [
         status=414,
     ),
     dict(
-        name="header line too long is 431",
-        request=req("GET / HTTP/1.0", ["X-Big: " + "b" * 5000]),
+        name="saved header line too long is 431",
+        request=req("GET /echo HTTP/1.0", ["X-Token: " + "b" * 5000]),
+        status=431,
+    ),
+    dict(
+        name="long header nobody saves streams past",
+        request=req("GET / HTTP/1.0", ["X-Big: " + "b" * 5000, "Host: x"]),
+        status=200,
+    ),
+    dict(
+        name="header line over 8 KB is 431 even unsaved",
+        request=req("GET / HTTP/1.0", ["X-Big: " + "b" * 9000]),
         status=431,
     ),
     dict(
