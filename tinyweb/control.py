@@ -81,7 +81,7 @@ def catchall(app):
     """Decorator for the handler of every path no route matches (instead of a 404)."""
 
     def _route(f):
-        app.catch_all_handler = Route("/", f, ["GET", "POST"], app._options({}))
+        app.catch_all_handler = Route("/", f, None, app._options({}))
         return f
 
     return _route

@@ -28,7 +28,7 @@ from .compat import (
     ticks_diff,
     ticks_ms,
 )
-from .request import HTTPException, header_filter, request
+from .request import _NO_HEADERS, HTTPException, header_filter, request
 from .response import response
 
 # How often a connection waiting for a slot looks again (milliseconds).
@@ -39,20 +39,37 @@ _SLOT_POLL_MS = const(10)
 _BUSY = b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n"
 
 
-class Route:
-    """One registration: a URL, the methods it answers, how to call its handler."""
+# TinyWeb's default methods, shared by every route that takes them (a board may register
+# dozens of routes: each costs heap).
+_GET_POST = (b"GET", b"POST")
 
+
+class Route:
+    """One registration: a URL, the methods it answers, how to call its handler.
+
+    What most routes leave at the default is a class attribute, shared: only what a route
+    sets takes room in it.
+    """
+
+    methods = _GET_POST
+    save_headers = _NO_HEADERS
+    # The route's CORS options, for response.add_access_control_headers().
+    params = {}
     # For REST resources: {b'GET': (function, extra kwargs)}; None for plain routes.
     callmap = None
 
     def __init__(self, url, handler, methods, options):
         self.url = url
         self.handler = handler
-        self.methods = [(m.encode() if isinstance(m, str) else m).upper() for m in methods]
-        self.save_headers = header_filter(options.get("save_headers"))
+        if methods:
+            self.methods = tuple((m.encode() if isinstance(m, str) else m).upper() for m in methods)
+        if options.get("save_headers"):
+            self.save_headers = header_filter(options["save_headers"])
         self.max_body_size = options.get("max_body_size", 1024)
-        # The route's CORS options, for response.add_access_control_headers().
-        self.params = options
+        for key in options:
+            if key.startswith("allowed_access_control"):
+                self.params = options
+                break
 
 
 class webserver:
@@ -120,8 +137,7 @@ class webserver:
         Options: methods (default ['GET', 'POST']), save_headers, max_body_size,
         allowed_access_control_headers, allowed_access_control_origins.
         """
-        methods = kwargs.pop("methods", None) or ["GET", "POST"]
-        self._add(Route(url, f, methods, self._options(kwargs)))
+        self._add(Route(url, f, kwargs.pop("methods", None), self._options(kwargs)))
 
     def _options(self, kwargs):
         if "max_body_size" not in kwargs:
