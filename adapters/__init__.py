@@ -3,3 +3,16 @@
 Installed as `tinyweb.adapters`. `webserver.run()` picks the one for the running runtime;
 name another with `run(..., adapter=tinyweb.adapters.memory)`.
 """
+
+
+def default():
+    """The adapter module `webserver.run()` uses when the caller names none."""
+    from tinyweb.compat import IMPLEMENTATION
+
+    if IMPLEMENTATION == "cpython":
+        from . import cpython_asyncio as adapter
+    elif IMPLEMENTATION == "circuitpython":
+        from . import circuitpython_socketpool as adapter
+    else:
+        from . import micropython_streams as adapter
+    return adapter

@@ -18,19 +18,15 @@ from .server import webserver
 __version__ = "0.1.0"
 
 
-# TinyWeb's helpers for urlencoded text, loaded with their module on first use.
-def urldecode_plus(s):
-    """Decode an urlencoded string, "+" included: urldecode_plus("a+%C3%A9") == "a é"."""
-    from .urlencoded import urldecode_plus
+def __getattr__(name):
+    # TinyWeb's helpers for urlencoded text, urldecode_plus() and parse_query_string(), are
+    # in tinyweb.urlencoded, loaded the first time an app asks for one (a module-level
+    # __getattr__, PEP 562: MicroPython has it on every port with networking).
+    if name == "urldecode_plus" or name == "parse_query_string":
+        from .urlencoded import parse_query_string, urldecode_plus
 
-    return urldecode_plus(s)
-
-
-def parse_query_string(s):
-    """Parse "a=1&b=2" into {'a': '1', 'b': '2'} (str or bytes in, str values out)."""
-    from .urlencoded import parse_query_string
-
-    return parse_query_string(s)
+        return urldecode_plus if name == "urldecode_plus" else parse_query_string
+    raise AttributeError(name)
 
 
 __all__ = [

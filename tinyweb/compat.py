@@ -77,17 +77,6 @@ def is_peer_gone(exc):
     return bool(exc.args) and exc.args[0] in PEER_GONE
 
 
-def default_adapter():
-    """The adapter `webserver.run()` uses when the caller names none."""
-    if IS_CPYTHON:
-        from .adapters import cpython_asyncio as adapter
-    elif IMPLEMENTATION == "circuitpython":
-        from .adapters import circuitpython_socketpool as adapter
-    else:
-        from .adapters import micropython_streams as adapter
-    return adapter
-
-
 def lazy_method(obj, methods, name):
     """`obj.name` from the class `methods` of a module loaded on first use, bound to `obj`.
 

@@ -333,9 +333,9 @@ class webserver:
 
     async def _start(self, host, port, backlog, adapter, options):
         if adapter is None:
-            from .compat import default_adapter
+            from .adapters import default
 
-            adapter = default_adapter()
+            adapter = default()
         self._make_buffers()
         self._listener = await adapter.start_server(
             self._serve_connection, host, port, backlog or self.backlog, **options

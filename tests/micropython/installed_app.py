@@ -6,8 +6,10 @@ adapter defined here (the in-memory adapter of the repository is not installed o
 
 import json
 
+from tinyweb.adapters import default as default_adapter
+
 import tinyweb
-from tinyweb.compat import asyncio, default_adapter
+from tinyweb.compat import asyncio
 
 
 class Stream:
