@@ -20,32 +20,18 @@ except ImportError:  # very old MicroPython
 # EACCES is 2) while its `errno` module has Linux's.
 FILE_NOT_FOUND = (2, 13, 44) if sys.platform == "webassembly" else (2, 13)
 
-# The types a device's web UI is made of; anything else is served as bytes.
-_TYPES = {
-    "html": "text/html; charset=utf-8",
-    "htm": "text/html; charset=utf-8",
-    "css": "text/css",
-    "js": "application/javascript",
-    "mjs": "application/javascript",
-    "json": "application/json",
-    "txt": "text/plain; charset=utf-8",
-    "csv": "text/csv",
-    "xml": "application/xml",
-    "svg": "image/svg+xml",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "gif": "image/gif",
-    "ico": "image/x-icon",
-    "webp": "image/webp",
-    "woff": "font/woff",
-    "woff2": "font/woff2",
-    "wasm": "application/wasm",
-    "pdf": "application/pdf",
-    "zip": "application/zip",
-    "gz": "application/gzip",
-    "bin": "application/octet-stream",
-}
+# The types a device's web UI is made of, one "ext type" a line; anything else is served as
+# bytes. One string searched on demand, not a dict (see tinyweb.status._REASONS).
+_TYPES = (
+    "\nhtml text/html; charset=utf-8\nhtm text/html; charset=utf-8"
+    "\ncss text/css\njs application/javascript\nmjs application/javascript"
+    "\njson application/json\ntxt text/plain; charset=utf-8\ncsv text/csv"
+    "\nxml application/xml\nsvg image/svg+xml\npng image/png"
+    "\njpg image/jpeg\njpeg image/jpeg\ngif image/gif\nico image/x-icon"
+    "\nwebp image/webp\nwoff font/woff\nwoff2 font/woff2"
+    "\nwasm application/wasm\npdf application/pdf\nzip application/zip"
+    "\ngz application/gzip\nbin application/octet-stream\n"
+)
 
 DEFAULT = "application/octet-stream"
 
@@ -56,11 +42,19 @@ def content_type_for(filename):
     if name.endswith(".gz"):
         name = name[:-3]
         if "." not in name.rsplit("/", 1)[-1]:
-            return _TYPES["gz"]
+            return _type("gz")
     dot = name.rfind(".")
     if dot < 0 or "/" in name[dot:]:
         return DEFAULT
-    return _TYPES.get(name[dot + 1 :], DEFAULT)
+    return _type(name[dot + 1 :])
+
+
+def _type(extension):
+    i = _TYPES.find("\n%s " % extension)
+    if i < 0:
+        return DEFAULT
+    i += len(extension) + 2
+    return _TYPES[i : _TYPES.index("\n", i)]
 
 
 async def send_file(resp, filename, content_type, content_encoding, max_age, buf_size):

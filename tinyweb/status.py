@@ -14,38 +14,22 @@ from .compat import ticks_add, ticks_ms
 from .request import HTTPException
 
 # Reason phrases of RFC 9110 section 15 for the codes the core sends and handlers use most;
-# any other code goes out with an empty reason (allowed) unless the handler sets one.
-REASONS = {
-    200: "OK",
-    201: "Created",
-    204: "No Content",
-    206: "Partial Content",
-    301: "Moved Permanently",
-    302: "Found",
-    303: "See Other",
-    304: "Not Modified",
-    307: "Temporary Redirect",
-    308: "Permanent Redirect",
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    406: "Not Acceptable",
-    408: "Request Timeout",
-    409: "Conflict",
-    411: "Length Required",
-    413: "Content Too Large",
-    414: "URI Too Long",
-    415: "Unsupported Media Type",
-    416: "Range Not Satisfiable",
-    421: "Misdirected Request",
-    429: "Too Many Requests",
-    431: "Request Header Fields Too Large",
-    500: "Internal Server Error",
-    501: "Not Implemented",
-    503: "Service Unavailable",
-}
+# any other code goes out with an empty reason (allowed) unless the handler sets one. One
+# string searched on demand, not a dict: a dict's keys and values would each be an object or
+# an interned string that stays in a board's heap for good.
+_REASONS = (
+    "\n200 OK\n201 Created\n204 No Content\n206 Partial Content"
+    "\n301 Moved Permanently\n302 Found\n303 See Other\n304 Not Modified"
+    "\n307 Temporary Redirect\n308 Permanent Redirect\n400 Bad Request"
+    "\n401 Unauthorized\n403 Forbidden\n404 Not Found"
+    "\n405 Method Not Allowed\n406 Not Acceptable\n408 Request Timeout"
+    "\n409 Conflict\n411 Length Required\n413 Content Too Large"
+    "\n414 URI Too Long\n415 Unsupported Media Type"
+    "\n416 Range Not Satisfiable\n421 Misdirected Request"
+    "\n429 Too Many Requests\n431 Request Header Fields Too Large"
+    "\n500 Internal Server Error\n501 Not Implemented"
+    "\n503 Service Unavailable\n"
+)
 
 # After bad input the client may still be sending: this much is read (for at most this
 # long) before closing, so that the kernel does not reset the connection under our answer.
@@ -55,7 +39,10 @@ _LINGER_MS = 1000
 
 def reason_for(code):
     """The standard reason phrase of a status code ("" when it has none we know)."""
-    return REASONS.get(code, "")
+    i = _REASONS.find("\n%d " % code)
+    if i < 0:
+        return ""
+    return _REASONS[i + 5 : _REASONS.index("\n", i + 5)]
 
 
 async def error(resp, code, msg=None):
