@@ -34,7 +34,7 @@ def load(name):
 
 # ---- the budget ---------------------------------------------------------------------------
 # The smallest free heap (bytes) the worst cases of a set of limits run in, measured on the
-# 32-bit MicroPython unix port (`tools/measure_connection_cost.py --budget`, with and without
+# 32-bit MicroPython unix port (`python -m bench --only preset-budget`, with and without
 # tinyweb frozen) for 17 sets of limits, lies under this formula at every point; the fit and
 # the numbers are in docs/boards.md ("The budget").
 BASE_FROZEN = 10752  # import tinyweb frozen (7.5 KB) + webserver() + one small request

@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 
-from micropython_runtime import MP_TESTS, ROOT, explain, wasm_runner
+from micropython_runtime import MP_TESTS, ROOT, build_device_files, explain, wasm_runner
 
 import tinyweb
 
@@ -75,6 +75,30 @@ def test_installed_app_runs_on_micropython(tmp_path):
     assert "run() would use tinyweb.adapters.micropython_streams" in lines
     assert "page HTTP/1.0 200 OK <h1>installed</h1>" in lines
     assert "api HTTP/1.1 200 OK [('celsius', 21), ('id', 7)]" in lines
+
+
+def test_compiled_mip_package_installs_mpy_files_that_run(tmp_path):
+    """`make build` writes build/device/package.json: mip, pointed at it over HTTP, installs
+    the .mpy files (no compiling on the board) and the app runs from them."""
+    run = wasm_runner()
+    rc, output = build_device_files(tmp_path / "build")
+    assert rc == 0, output
+    lib = tmp_path / "lib"
+    mip_install(str(tmp_path / "build" / "package.json"), str(lib))
+    installed = sorted(
+        os.path.relpath(os.path.join(folder, name), str(lib))
+        for folder, _, names in os.walk(str(lib))
+        for name in names
+    )
+    expected = sorted(
+        path[:-3] + ".mpy" for path in device_sources() if path != "tinyweb/portable.py"
+    )
+    assert installed == expected
+    proc = run({str(lib): "/lib", MP_TESTS: "/app"}, "/app/installed_app.py")
+    assert proc.returncode == 0, explain(proc)
+    lines = proc.out.splitlines()
+    assert "tinyweb from /lib/tinyweb/__init__.mpy" in lines
+    assert "page HTTP/1.0 200 OK <h1>installed</h1>" in lines
 
 
 class ManifestAPI:

@@ -12,6 +12,7 @@ MicroPython 1.19 and newer (bytecode version 6).
 """
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -78,7 +79,33 @@ def build(out_dir, root=ROOT, verbose=True):
             print("%7d  lib/%s.mpy" % (size, device_name))
     if verbose:
         print("%7d  total, %s" % (total, os.path.relpath(out_dir, os.getcwd())))
+    if not failures:
+        write_mip_package(out_dir, root)
     return failures
+
+
+def write_mip_package(out_dir, root=ROOT):
+    """out_dir/package.json: what the repository's package.json installs, as .mpy files.
+
+    mip reads the source of each [device path, source] pair relative to the package.json's
+    own URL, so serving out_dir over HTTP makes it a mip package of compiled files:
+
+        python -m http.server -d build/device 8000
+        mpremote mip install http://localhost:8000/package.json    # board over USB
+        mip.install("http://LAPTOP:8000/package.json")              # board on your Wi-Fi
+    """
+    with open(os.path.join(root, "package.json")) as f:
+        package = json.load(f)
+    urls = []
+    for dest, _ in package["urls"]:
+        compiled = dest[: -len(".py")] + ".mpy"
+        if dest == "tinyweb/portable.py":
+            continue  # never loaded on MicroPython
+        urls.append([compiled, "lib/" + compiled])
+    mip = {"urls": urls, "deps": package.get("deps", []), "version": package["version"]}
+    with open(os.path.join(out_dir, "package.json"), "w") as f:
+        json.dump(mip, f, indent=1)
+        f.write("\n")
 
 
 def main(argv=None):
