@@ -77,6 +77,7 @@ class request:
     route = None
     path_params = {}  # never mutated: the server sets a new dict when there are parameters
     _body_left = 0  # body bytes announced and not yet read
+    _framed = False  # a Content-Length was given
     # The watchdog's view: the task serving this connection and when it runs out of time
     # (a ticks_ms value; None while the handler works without waiting on the client).
     _task = None
@@ -158,15 +159,21 @@ class request:
         if len(parts) != 3:
             raise HTTPException(400)
         method, target, version = parts
+        # HTTP/1.x with one digit (a higher minor version is answered as 1.1 would be,
+        # RFC 9110 section 2.5); no control bytes or DEL in the target.
         if (
             not method.isalpha()
             or not method.isupper()
+            or len(version) != 8
             or not version.startswith(b"HTTP/1.")
+            or not version[7:].isdigit()
             or not target
             or (target[0] != 47 and target != b"*")  # 47 is "/"
-            or b"\x00" in target
         ):
             raise HTTPException(400)
+        for c in target:
+            if c < 33 or c == 127:
+                raise HTTPException(400)
         q = target.find(b"?")
         if q >= 0:
             self.query_string = target[q + 1 :]
@@ -185,6 +192,7 @@ class request:
             save_headers = header_filter(save_headers) if save_headers else _NO_HEADERS
         saved, lengths = save_headers
         count = 0
+        hosts = 0
         buf = self._buf
         while True:
             count += 1
@@ -199,12 +207,33 @@ class request:
                     raise HTTPException(431)
                 continue
             if start == end:
+                # RFC 9112: an HTTP/1.1 request has exactly one Host, and a body framed by
+                # Content-Length or Transfer-Encoding, never both (411 for chunked: bodies
+                # are read by length).
+                if hosts > 1 or (hosts == 0 and self.version != b"HTTP/1.0"):
+                    raise HTTPException(400)
+                if self.chunked:
+                    raise HTTPException(400 if self._framed else 411)
                 return
             colon = buf.find(b":", start, end)
-            # RFC 9112 section 5: no empty name, no white space before the colon, and no
-            # obsolete line folding (a line that starts with white space).
-            if colon <= start or buf[colon - 1] in (32, 9) or buf[start] in (32, 9):
+            # RFC 9112 section 5: no empty name, no white space before the colon, no obsolete
+            # line folding (a line that starts with white space), and no NUL or bare CR.
+            if (
+                colon <= start
+                or buf[colon - 1] in (32, 9)
+                or buf[start] in (32, 9)
+                or buf.find(b"\0", start, end) >= 0
+                or buf.find(b"\r", start, end) >= 0
+            ):
                 raise HTTPException(400)
+            if (
+                colon - start == 4
+                and buf[start] | 32 == 104  # h
+                and buf[start + 1] | 32 == 111  # o
+                and buf[start + 2] | 32 == 115  # s
+                and buf[start + 3] | 32 == 116  # t
+            ):
+                hosts += 1
             if not _wanted(buf, start, colon - start, lengths):
                 continue
             name = bytes(self._mv[start:colon]).lower()
@@ -215,12 +244,17 @@ class request:
                 if not value.isdigit() or len(value) > 15:
                     raise HTTPException(400)
                 length = int(value)
-                if self._body_left and length != self.content_length:
+                if self._framed and length != self.content_length:
                     raise HTTPException(400)
+                self._framed = True
                 self.content_length = self._body_left = length
             elif name == b"content-type":
                 self.content_type = value
             elif name == b"transfer-encoding":
+                # Only chunked can frame a request body (RFC 9112 section 6.1): any other
+                # coding last is 501, as is one this server does not decode.
+                if not value.lower().endswith(b"chunked"):
+                    raise HTTPException(501)
                 self.chunked = True
             elif name == b"expect":
                 self.expect_continue = value.lower() == b"100-continue"

@@ -43,7 +43,17 @@ CASES = [
         status=200,
         body_contains="<tr><td>Name2</td><td>Value2</td></tr>",
     ),
-    dict(name="HTTP/1.0 by default", request=req("GET / HTTP/1.1"), status=200, version="HTTP/1.0"),
+    dict(
+        name="HTTP/1.0 by default",
+        request=req("GET / HTTP/1.1", ["Host: x"]),
+        status=200,
+        version="HTTP/1.0",
+    ),
+    dict(
+        name="a higher minor version is answered",
+        request=req("GET / HTTP/1.2", ["Host: x"]),
+        status=200,
+    ),
     dict(
         name="empty lines before the request line are skipped",
         request=CRLF + req("GET / HTTP/1.0"),
@@ -340,6 +350,69 @@ CASES = [
     dict(
         name="conflicting Content-Length",
         request=req("POST /echo HTTP/1.0", ["Content-Length: 1", "Content-Length: 2"], "a"),
+        status=400,
+    ),
+    dict(
+        name="Content-Length 0 then 5 is 400",
+        request=req("POST /echo HTTP/1.0", ["Content-Length: 0", "Content-Length: 5"], "hello"),
+        status=400,
+    ),
+    dict(
+        name="HTTP/1.1 without Host is 400",
+        request=req("GET / HTTP/1.1"),
+        status=400,
+    ),
+    dict(
+        name="two Host headers are 400",
+        request=req("GET / HTTP/1.1", ["Host: a", "host: b"]),
+        status=400,
+    ),
+    dict(
+        name="malformed version is 400",
+        request=req("GET / HTTP/1.1x", ["Host: x"]),
+        status=400,
+    ),
+    dict(
+        name="control byte in the path is 400",
+        request=req("GET /a\x01b HTTP/1.0"),
+        status=400,
+    ),
+    dict(
+        name="DEL in the path is 400",
+        request=req("GET /a\x7fb HTTP/1.0"),
+        status=400,
+    ),
+    dict(
+        name="NUL in a header value is 400",
+        request=req("GET / HTTP/1.0", ["X-A: a\x00b"]),
+        status=400,
+    ),
+    dict(
+        name="bare CR in a header value is 400",
+        request=req("GET / HTTP/1.0", ["X-A: a\rb"]),
+        status=400,
+    ),
+    dict(
+        name="Transfer-Encoding gzip is 501",
+        request=req("POST /api/customers HTTP/1.1", ["Host: x", "Transfer-Encoding: gzip"]),
+        status=501,
+    ),
+    dict(
+        name="chunked request body is 411 (bodies are read by length)",
+        request=req(
+            "POST /api/customers HTTP/1.1",
+            ["Host: x", "Content-Type: application/json", "Transfer-Encoding: chunked"],
+            "2\r\n{}\r\n0\r\n\r\n",
+        ),
+        status=411,
+    ),
+    dict(
+        name="Content-Length with Transfer-Encoding is 400",
+        request=req(
+            "POST /echo HTTP/1.1",
+            ["Host: x", "Content-Length: 5", "Transfer-Encoding: chunked"],
+            "0\r\n\r\n",
+        ),
         status=400,
     ),
     dict(

@@ -47,6 +47,10 @@ def split_request(raw):
             length = int(value)
     if (length or 0) != len(body):
         return None
+    # adafruit_requests always sends HTTP/1.1 with a Host: a request without one, or an
+    # HTTP/1.0 one that relies on that, is only what it is over a raw socket.
+    if parts[2] == b"HTTP/1.1" and not any(k.lower() == "host" for k in headers):
+        return None
     return method.decode(), target.decode("latin-1"), headers, body
 
 
