@@ -1,6 +1,8 @@
 """TinyWeb's documented API, item by item, through Python's http.client over real sockets."""
 
 import json
+import os
+from urllib.parse import quote
 
 import pytest
 from conftest import http_request, raw_request
@@ -386,3 +388,47 @@ def test_an_overlong_header_nobody_keeps_streams_past(serve):
     assert raw_request(port, b"GET / HTTP/1.0\r\n" + b"a" * 600 + b"\r\n\r\n").startswith(
         b"HTTP/1.0 431 "
     )
+
+
+def test_send_file_refuses_names_that_leave_their_folder(serve):
+    """The name an app builds from a folder and a client's value: 403 for "..", NUL or an
+    empty segment past the start ("www/" + "/etc/passwd"), whatever the slashes."""
+    app = make_app()
+    here = os.path.dirname(os.path.abspath(__file__))
+
+    @app.route("/get")
+    async def get(req, resp):
+        await resp.send_file(here + "/shared/static/" + req.query()["f"])
+
+    port = serve(app)
+    for name in ("/etc/hostname", "../test_api.py", "..\\test_api.py", "x\x00", "a//b"):
+        raw = raw_request(port, b"GET /get?f=%s HTTP/1.0\r\n\r\n" % quote(name).encode())
+        assert raw.startswith(b"HTTP/1.0 403 "), (name, raw[:80])
+    raw = raw_request(port, b"GET /get?f=hello.txt HTTP/1.0\r\n\r\n")
+    assert raw.startswith(b"HTTP/1.0 200 OK\r\n")
+
+
+def test_client_made_errors_are_4xx_not_500(serve):
+    """JSON nested 10,000 deep is 400; a file name past the filesystem's limit is 404; an
+    ordinary request with 100 headers is served on the host preset (Apache's default)."""
+    app = make_app()
+    here = os.path.dirname(os.path.abspath(__file__))
+
+    @app.route("/json", methods=["POST"], max_body_size=65536)
+    async def json_route(req, resp):
+        await resp.send_body(str(len(await req.read_parse_form_data())))
+
+    @app.route("/file/<name>")
+    async def file_route(req, resp, name):
+        await resp.send_file(here + "/" + name)
+
+    port = serve(app)
+    deep = b"[" * 10000 + b"]" * 10000
+    head = b"POST /json HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+    assert raw_request(port, head % len(deep) + deep).startswith(b"HTTP/1.0 400 ")
+    assert raw_request(port, b"GET /file/%s HTTP/1.0\r\n\r\n" % (b"a" * 300)).startswith(
+        b"HTTP/1.0 404 "
+    )
+    headers = b"".join(b"X-H%d: v\r\n" % i for i in range(99))
+    raw = raw_request(port, b"GET /file/test_api.py HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n")
+    assert raw.startswith(b"HTTP/1.0 200 OK\r\n")

@@ -64,7 +64,7 @@ async def read_parse_form_data(req):
 
         try:
             data = json.loads(body)
-        except ValueError:
+        except (ValueError, RuntimeError):  # RuntimeError: nested past the recursion limit
             raise HTTPException(400)
         if not isinstance(data, dict):
             raise HTTPException(400)

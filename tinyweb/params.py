@@ -69,6 +69,11 @@ def match(segments, path):
                 return None
             continue
         if kind == _PATH:
+            # No empty segment: "/files//etc/passwd" must not hand "/etc/passwd" to an app
+            # that joins it to a folder.
+            for part in parts[i - 1 :]:
+                if not part:
+                    return None
             raw = b"/".join(parts[i - 1 :])
         if not raw:
             return None
@@ -76,8 +81,16 @@ def match(segments, path):
             if not raw.isdigit():
                 return None
             params[name] = int(raw)
-        else:
-            params[name] = decode_text(unquote_bytes(raw))
+            continue
+        value = unquote_bytes(raw)
+        # Percent-decoding must not make what the route's shape forbids: a slash or a
+        # backslash in a one-segment parameter ("..%2f..%2fsecrets"), a NUL anywhere, or a
+        # path that starts at the root ("%2fetc%2fhostname").
+        if b"\0" in value or (
+            (b"/" in value or b"\\" in value) if kind == _STR else value[0] in b"/\\"
+        ):
+            return None
+        params[name] = decode_text(value)
     return params
 
 

@@ -15,10 +15,11 @@ try:
 except ImportError:  # very old MicroPython
     import uos as os
 
-# Errors of os.stat()/open() that mean "no such file here" (404): ENOENT and EACCES. The
+# Errors of os.stat()/open() that mean "no such file here" (404): ENOENT, EACCES and
+# ENAMETOOLONG (36 on Linux, 63 on macOS; a client can make a name that long). The
 # MicroPython WebAssembly port's filesystem raises Emscripten's numbers (ENOENT is 44,
 # EACCES is 2) while its `errno` module has Linux's.
-FILE_NOT_FOUND = (2, 13, 44) if sys.platform == "webassembly" else (2, 13)
+FILE_NOT_FOUND = (2, 13, 36, 63, 44) if sys.platform == "webassembly" else (2, 13, 36, 63)
 
 # The types a device's web UI is made of, one "ext type" a line; anything else is served as
 # bytes. One string searched on demand, not a dict (see tinyweb.status._REASONS).
@@ -105,12 +106,15 @@ def file_size(path):
 
 
 def is_safe_path(path):
-    """False for a file name that could leave the folder it was built in."""
+    """False for a file name that could leave the folder it was built in: a ".." segment,
+    a NUL, or an empty segment past the start ("www/" + "/etc/passwd")."""
     if isinstance(path, bytes):
         path = path.decode()
     if "\x00" in path:
         return False
-    for part in path.replace("\\", "/").split("/"):
-        if part == "..":
+    parts = path.replace("\\", "/").split("/")
+    for i in range(len(parts)):
+        part = parts[i]
+        if part == ".." or (not part and 0 < i < len(parts) - 1):
             return False
     return True

@@ -210,9 +210,40 @@ CASES = [
     dict(name="missing file is 404", request=req("GET /missing HTTP/1.0"), status=404),
     dict(name="file name with .. is 403", request=req("GET /escape HTTP/1.0"), status=403),
     dict(
-        name="encoded .. in a parameter is 403",
+        name="encoded slash in a one-segment parameter matches no route",
         request=req("GET /static/..%2Fcase_app.py HTTP/1.0"),
-        status=403,
+        status=404,
+        body="custom 404 for /static/..%2Fcase_app.py",
+    ),
+    dict(
+        name="encoded backslash in a one-segment parameter matches no route",
+        request=req("GET /static/..%5Ccase_app.py HTTP/1.0"),
+        status=404,
+    ),
+    dict(
+        name="encoded NUL in a parameter matches no route",
+        request=req("GET /static/page.html%00.txt HTTP/1.0"),
+        status=404,
+    ),
+    dict(
+        name="double-encoded dots stay literal",
+        request=req("GET /static/%252e%252e%252fcase_app.py HTTP/1.0"),
+        status=404,
+    ),
+    dict(
+        name="path parameter from the root matches no route",
+        request=req("GET /files//etc/hostname HTTP/1.0"),
+        status=404,
+    ),
+    dict(
+        name="encoded root in a path parameter matches no route",
+        request=req("GET /files/%2fetc%2fhostname HTTP/1.0"),
+        status=404,
+    ),
+    dict(
+        name="empty segment inside a path parameter matches no route",
+        request=req("GET /files/a//b HTTP/1.0"),
+        status=404,
     ),
     dict(
         name="redirect",
@@ -437,7 +468,7 @@ CASES = [
     ),
     dict(
         name="too many headers is 431",
-        request=req("GET / HTTP/1.0", ["X-H%d: v" % i for i in range(70)]),
+        request=req("GET / HTTP/1.0", ["X-H%d: v" % i for i in range(120)]),
         status=431,
     ),
     dict(
