@@ -31,11 +31,12 @@ from micropython_runtime import (
 pytestmark = pytest.mark.skipif(micropython_binary() is None, reason=NO_MICROPYTHON)
 
 # KiB of -X heapsize, by the interpreter's word size (a 64-bit build's objects are about
-# 1.6 times as large). Measured floors on 2026-11-30: 32-bit 1.27 build 28 / 75 KiB, PyPI's
-# 64-bit 1.29-preview 43 / 122 KiB (the shared cases run two apps, each with its buffers).
+# 1.6 times as large). Measured floors on 2026-11-30 (hello with 4 clients / every shared
+# case, the case app compiled from .py as here): 32-bit 1.27 build 28 / 68 KiB, PyPI's
+# 64-bit 1.29-preview 44 / 107 KiB (the shared cases run two apps, each with its buffers).
 CAPS = {
-    32: {"hello": 31, "cases": 83},
-    64: {"hello": 48, "cases": 134},
+    32: {"hello": 31, "cases": 75},
+    64: {"hello": 48, "cases": 117},
 }
 CLIENTS = 4
 REQUESTS = 200

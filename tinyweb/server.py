@@ -85,6 +85,7 @@ class webserver:
     """
 
     catch_all_handler = None
+    _out_of_memory = False  # said once that a new connection found no heap
     _listener = None
     _watchdog = None
 
@@ -178,14 +179,23 @@ class webserver:
         One coroutine for the life of a connection (read the head, find the route, call the
         handler), as every coroutine frame a connection holds is heap.
         """
-        req = request(stream)
-        req._task = current_task()
-        req._timeout = self._timeout_ms
-        req._deadline = ticks_add(ticks_ms(), self._timeout_ms)
-        resp = response(stream)
-        resp._req = req
-        conns = self.conns
-        conns.append(req)
+        try:
+            req = request(stream)
+            req._task = current_task()
+            req._timeout = self._timeout_ms
+            req._deadline = ticks_add(ticks_ms(), self._timeout_ms)
+            resp = response(stream)
+            resp._req = req
+            self.conns.append(req)
+        except MemoryError:
+            # No heap for even the connection's record: close it, so the socket is not
+            # leaked (the client sees the connection close), and say so once.
+            if not self._out_of_memory:
+                self._out_of_memory = True
+                print("tinyweb: out of memory for a new connection; closing such ones")
+            stream.close()
+            await stream.wait_closed()
+            return
         self.processed_connections += 1
         buffer = None
         try:
@@ -280,7 +290,7 @@ class webserver:
             if req._timed_out:
                 await _on_error(self, req, resp, None)
         finally:
-            conns.remove(req)
+            self.conns.remove(req)
             if buffer is not None:
                 self._buffers.append(buffer)
             try:
