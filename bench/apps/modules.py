@@ -1,0 +1,52 @@
+"""Which modules a hello-world app loads, and what importing each one adds to the heap.
+
+    micropython modules.py list tinyweb             # MODULE lines: loaded by the app
+    micropython modules.py import tinyweb A B ...   # CODE lines: heap added by each import
+
+`list` imports the app, serves one request in memory and, for tinyweb, starts and stops its
+listener (app.run() loads the runtime's adapter), then prints every module loaded since the
+start. `import` imports the named modules one by one, in the order given (dependencies
+first, so each delta is one module's own), and prints gc.mem_alloc() after a collection,
+minus the figure before. A name NAME@INIT is the package NAME's real __init__, staged by the
+driver as NAME._bench_init (the package's own __init__ is then an empty file, so that its
+submodules can be imported one at a time).
+"""
+
+import gc
+import sys
+
+what = sys.argv[1]
+framework = sys.argv[2]
+
+if what == "list":
+    import inmemory
+
+    try:
+        import asyncio
+    except ImportError:
+        import uasyncio as asyncio
+    before = list(sys.modules)
+    handle, stream_class = inmemory.load(framework, "hello")
+
+    async def main():
+        await inmemory.serve_checked(handle, stream_class, "hello")
+        if framework == "tinyweb":
+            app = sys.modules["tinyweb_hello"].app
+            await app.start("127.0.0.1", 0)
+            app.shutdown()
+            await app.wait_closed()
+
+    asyncio.run(main())
+    for name in sorted(sys.modules):
+        if name not in before and not name.startswith(framework + "_"):
+            print("MODULE", name)
+elif what == "import":
+    for name in sys.argv[3:]:
+        gc.collect()
+        before = gc.mem_alloc()
+        if name.endswith("@INIT"):
+            __import__(name[:-5] + "._bench_init")
+        else:
+            __import__(name)
+        gc.collect()
+        print("CODE", name, gc.mem_alloc() - before)
