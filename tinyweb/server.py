@@ -206,9 +206,17 @@ class webserver:
                 # One receive buffer (and its memoryview) per slot, made when the server
                 # started: serving a request allocates none, and a fragmented heap can never
                 # refuse one.
-                if not self._buffers:  # served without start(), e.g. in memory
+                # Taken from its slot and put back later without allocating anything (a
+                # list's pop and append may shrink and grow it): at the edge of the heap
+                # a connection must still be able to give its buffer back.
+                buffers = self._buffers
+                if not buffers:  # served without start(), e.g. in memory
                     self._make_buffers()
-                buffer = self._buffers.pop()
+                i = 0
+                while buffers[i] is None:
+                    i += 1
+                buffer = buffers[i]
+                buffers[i] = None
                 req._lend(buffer[0], buffer[1], self.max_line)
                 await req.read_request_line()
                 path = req.path
@@ -292,7 +300,7 @@ class webserver:
         finally:
             self.conns.remove(req)
             if buffer is not None:
-                self._buffers.append(buffer)
+                self._buffers[self._buffers.index(None)] = buffer
             try:
                 stream.close()
                 await stream.wait_closed()
@@ -375,6 +383,12 @@ class webserver:
 
 
 async def _on_error(app, req, resp, exc):
-    from .status import on_error
+    try:
+        from .status import on_error
 
-    await on_error(app, req, resp, exc)
+        await on_error(app, req, resp, exc)
+    except BaseException:
+        # No heap left even to load tinyweb.status (a board at its edge): the connection is
+        # closed unanswered, and nothing escapes into the event loop, which could not
+        # report it either.
+        pass
