@@ -87,6 +87,13 @@ def http_request(port, method, path, body=None, headers=None):
         conn.close()
 
 
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def raw_request(port, data, shut_write=True):
     """Send raw bytes, read until the server closes; the raw response."""
     with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:

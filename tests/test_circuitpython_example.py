@@ -20,6 +20,7 @@ ROOT = os.path.dirname(HERE)
 EXAMPLES = os.path.join(ROOT, "examples")
 sys.path[:0] = [HERE]
 
+from conftest import free_port  # noqa: E402
 from support import cp_client  # noqa: E402
 from support.fake_socketpool import SocketPool  # noqa: E402
 from support.server_process import ServerProcess  # noqa: E402
@@ -78,12 +79,6 @@ def test_code_py_on_a_fake_board():
         assert not [line for line in board.stderr if "Traceback" in line], board.report()
     finally:
         board.stop()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_listening(port, proc, timeout=15):

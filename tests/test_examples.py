@@ -9,15 +9,9 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT, http_request, stop_process
+from conftest import ROOT, free_port, http_request, stop_process
 
 EXAMPLES = os.path.join(ROOT, "examples")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import time
 
 import pytest
 from check import check, load_cases
-from conftest import stop_process
+from conftest import free_port, raw_request, stop_process
 from micropython_runtime import (
     MP_TESTS,
     NO_MICROPYTHON,
@@ -58,12 +58,6 @@ def word_bits():
         timeout=60,
     )
     return int(out.stdout.strip())
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(lib, heap_k, script, args, port, paths=()):
@@ -114,18 +108,6 @@ def test_hello_world_serves_four_clients_in_its_capped_heap(lib, word_bits):
     log = output(proc)
     assert answers == [(200, True)] * REQUESTS, "in %d KiB:\n%s" % (cap, log[-3000:])
     assert "MemoryError" not in log
-
-
-def raw_request(port, data):
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-        s.sendall(data)
-        s.shutdown(socket.SHUT_WR)
-        out = b""
-        while True:
-            chunk = s.recv(4096)
-            if not chunk:
-                return out
-            out += chunk
 
 
 def test_full_feature_app_answers_every_shared_case_in_its_capped_heap(lib, word_bits):

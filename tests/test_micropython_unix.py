@@ -15,7 +15,7 @@ import time
 
 import pytest
 from check import check, load_cases
-from conftest import TIMEOUT, http_request, raw_request, stop_process
+from conftest import TIMEOUT, free_port, http_request, raw_request, stop_process
 from micropython_runtime import (
     MP_TESTS,
     NO_MICROPYTHON,
@@ -30,12 +30,6 @@ pytestmark = pytest.mark.skipif(micropython_binary() is None, reason=NO_MICROPYT
 EXAMPLES = os.path.join(ROOT, "examples")
 CASES = load_cases(os.path.join(SHARED, "cases.json"))
 START_TIMEOUT = 10  # seconds for the interpreter to start listening
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
