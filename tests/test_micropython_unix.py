@@ -9,6 +9,7 @@ The device files are a fresh tools/build.py output (.mpy), imported as on a boar
 import json
 import os
 import socket
+import struct
 import subprocess
 import threading
 import time
@@ -224,6 +225,24 @@ def test_shutdown_stops_the_server_and_the_script_ends(micropython):
     assert mp.output().splitlines()[-1] == "stopped"
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", mp.port), timeout=1).close()
+
+
+def test_a_client_gone_mid_response_prints_nothing_and_serving_goes_on(micropython):
+    """MicroPython's errno has no EPIPE: a peer that resets mid-answer is told by its number
+    (32, 104, ...), not logged as a handler error with a traceback (which blocks a board)."""
+    mp = limits_app(micropython)
+    for reset in (True, False) * 3:
+        with socket.create_connection(("127.0.0.1", mp.port), timeout=TIMEOUT) as s:
+            s.sendall(b"GET /big HTTP/1.0\r\n\r\n")
+            assert s.recv(1024).startswith(b"HTTP/1.0 200 OK")
+            if reset:  # a reset (SO_LINGER 0) while the server is still sending
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            else:  # both directions shut first: the server's next send fails with EPIPE
+                s.shutdown(socket.SHUT_RDWR)
+    time.sleep(0.3)
+    assert http_request(mp.port, "GET", "/")[3] == b"index"
+    out = mp.output()
+    assert "Traceback" not in out and "error in handler" not in out, out
 
 
 def test_memory_error_in_a_capped_heap_is_a_500_and_serving_goes_on(micropython):

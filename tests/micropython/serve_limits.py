@@ -35,6 +35,15 @@ async def slow(req, resp):
     await resp.send_body("done")
 
 
+@app.route("/big")
+async def big(req, resp):
+    # 1 MB in 1 KB sends: the client hangs up long before the end.
+    await resp.start_html()
+    chunk = b"x" * 1024
+    for _ in range(1024):
+        await resp.send(chunk)
+
+
 @app.route("/hog")
 async def hog(req, resp):
     buf = bytearray(4 * 1024 * 1024)  # more than the heap the tests give
