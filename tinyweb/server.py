@@ -204,11 +204,9 @@ class webserver:
             self._active += 1
             try:
                 # One receive buffer (and its memoryview) per slot, made when the server
-                # started: serving a request allocates none, and a fragmented heap can never
-                # refuse one.
-                # Taken from its slot and put back later without allocating anything (a
-                # list's pop and append may shrink and grow it): at the edge of the heap
-                # a connection must still be able to give its buffer back.
+                # started, so a fragmented heap can never refuse one. It is taken from its
+                # slot and put back without allocating (a list's pop and append may shrink
+                # and grow it): at the edge of the heap a connection can still return it.
                 buffers = self._buffers
                 if not buffers:  # served without start(), e.g. in memory
                     self._make_buffers()
