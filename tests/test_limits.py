@@ -221,3 +221,97 @@ def test_shutdown_from_a_handler_stops_cleanly(capfd):
     assert (status, body) == (200, b"bye")
     err = capfd.readouterr().err
     assert "Exception" not in err and "Traceback" not in err, err
+
+
+class Slowloris:
+    """`count` attackers, each holding one connection the way slowloris does: every 0.2 s
+    it sends one more header line and never the end of the head, and when the server has
+    cut it off (408 or 503, or a reset) it connects again on that tick. Bounded: they stop
+    with stop(), within one tick."""
+
+    def __init__(self, port, count):
+        self.port = port
+        self.stopping = threading.Event()
+        self.cut_off = 0  # connections the server answered (408, 503) or closed
+        self.threads = [threading.Thread(target=self._attack, daemon=True) for _ in range(count)]
+        for t in self.threads:
+            t.start()
+
+    def _attack(self):
+        s = None
+        while not self.stopping.wait(0.2):
+            try:
+                if s is None:
+                    s = socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT)
+                    s.setblocking(False)
+                    s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+                    continue
+                try:
+                    s.recv(1024)  # an answer or the end: cut off
+                    raise OSError("cut off")
+                except BlockingIOError:
+                    s.sendall(b"X-Slow: 1\r\n")  # still held: one more header line
+            except OSError:
+                self.cut_off += 1
+                if s is not None:
+                    s.close()
+                s = None
+        if s is not None:
+            s.close()
+
+    def stop(self):
+        self.stopping.set()
+        for t in self.threads:
+            t.join(TIMEOUT)
+
+
+def test_slowloris_on_every_slot_and_place_in_line_leaves_normal_clients_served(serve):
+    # The esp32 preset: 3 connections served, 3 waiting. As many attackers as both hold.
+    app, _ = slow_app(board="esp32")
+    port = serve(app)
+    attack = Slowloris(port, app.max_concurrency + app.backlog)
+    try:
+        time.sleep(1.0)  # every slot and place in line is taken, and the heads have stalled
+        answers = []
+        for _ in range(10):
+            try:
+                answers.append(http_request(port, "GET", "/")[3])
+            except OSError as e:
+                answers.append(repr(e))
+            time.sleep(0.1)
+    finally:
+        attack.stop()
+    assert answers.count(b"index") >= 9, answers
+    assert attack.cut_off > 0  # the attackers were cut off (408), not served
+    assert no_connections_left(app)
+
+
+def test_503_of_a_full_server_reaches_a_client_still_sending(serve):
+    # The refused connection is read (bounded) after its 503, until the client closes: a
+    # close with unread input would reset it, and a client still sending its request (as
+    # http.client does, head then body) would get a broken pipe instead of the answer.
+    app, _ = slow_app(max_concurrency=1, backlog=1)
+    port = serve(app)
+    holders = [socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) for _ in range(2)]
+    try:
+        for s in holders:  # one served (its handler takes 0.2 s), one waiting
+            s.sendall(b"GET /slow HTTP/1.0\r\n\r\n")
+        time.sleep(0.02)
+        answers = []
+        for _ in range(3):
+            with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+                try:
+                    s.sendall(b"POST /slow HTTP/1.0\r\nContent-Length: 1000\r\n\r\n")
+                    for _ in range(2):
+                        time.sleep(0.02)
+                        s.sendall(b"x" * 500)
+                    answers.append(s.recv(1024).split(b"\r\n")[0])
+                except OSError as e:
+                    answers.append(repr(e))
+        for s in holders:
+            assert s.recv(1024).startswith(b"HTTP/1.0 200 OK")
+    finally:
+        for s in holders:
+            s.close()
+    assert answers == [b"HTTP/1.0 503 Service Unavailable"] * 3
+    assert http_request(port, "GET", "/")[3] == b"index"

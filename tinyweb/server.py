@@ -18,7 +18,6 @@ needed, so an app that does not use them never holds their code (docs/layout.md)
 
 from .compat import (
     asyncio,
-    const,
     current_task,
     generator_type,
     is_peer_gone,
@@ -30,14 +29,6 @@ from .compat import (
 )
 from .request import _NO_HEADERS, HTTPException, header_filter, request
 from .response import response
-
-# How often a connection waiting for a slot looks again (milliseconds).
-_SLOT_POLL_MS = const(10)
-
-# The answer to a connection that finds every slot busy and the waiting line full (written
-# here, not by tinyweb.status: a full server is no time to load a module).
-_BUSY = b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n"
-
 
 # TinyWeb's default methods, shared by every route that takes them (a board may register
 # dozens of routes: each costs heap).
@@ -127,7 +118,7 @@ class webserver:
         self.conns = []
         self.processed_connections = 0
         self._active = 0
-        self._waiting = 0
+        self._waiting = 0  # connections in line for a slot (tinyweb.slots)
         self._buffers = []  # one receive buffer per slot, made by the first start
 
     # ---- registering handlers -------------------------------------------------------
@@ -199,91 +190,94 @@ class webserver:
         self.processed_connections += 1
         buffer = None
         try:
-            if self._active >= self.max_concurrency and not await self._wait_for_slot(req):
-                return
-            self._active += 1
-            try:
-                # One receive buffer (and its memoryview) per slot, made when the server
-                # started, so a fragmented heap can never refuse one. It is taken from its
-                # slot and put back without allocating (a list's pop and append may shrink
-                # and grow it): at the edge of the heap a connection can still return it.
-                buffers = self._buffers
-                if not buffers:  # served without start(), e.g. in memory
-                    self._make_buffers()
-                i = 0
-                while buffers[i] is None:
-                    i += 1
-                buffer = buffers[i]
-                buffers[i] = None
-                req._lend(buffer[0], buffer[1], self.max_line)
-                await req.read_request_line()
-                path = req.path
-                routes = self.routes.get(path)
-                params = None
-                if routes is None:
-                    if self.patterns:
-                        from .params import find
+            if self._waiting or self._active >= self.max_concurrency:
+                # The waiting line, stalled heads cut off, the 503: tinyweb.slots.
+                from .slots import wait_for_slot
 
-                        routes, params = find(self.patterns, path)
-                    if routes is None and self.catch_all_handler is not None:
-                        routes = [self.catch_all_handler]
-                method = req.method
-                route = None
-                if routes is not None:
-                    for r in routes:
-                        if method in r.methods:
-                            route = r
-                            break
-                    else:
-                        if method == b"HEAD":  # answered by GET, without the body
-                            for r in routes:
-                                if b"GET" in r.methods:
-                                    route = r
-                await req.read_headers(
-                    route.save_headers if route is not None else None, self.max_headers
-                )
-                req._deadline = None  # the head arrived in time
-                if route is None:
-                    if routes is None:
-                        raise HTTPException(404)
-                    # 405 with Allow, or the automatic answer to OPTIONS (CORS preflight).
-                    from .cors import no_route_for_method
-
-                    await no_route_for_method(req, resp, routes)
+                if not await wait_for_slot(self, req, resp):
                     return
-                req.route = route
-                if params:
-                    req.path_params = params
-                req.max_body_size = route.max_body_size
-                resp.params = route.params
-                if req.content_length > route.max_body_size:
-                    raise HTTPException(413)
-                if not req._body_left:
-                    resp._buf = req._buf
-                if method == b"HEAD":
-                    resp.is_head = True
-                if params:
-                    result = route.handler(req, resp, **params)
-                else:
-                    result = route.handler(req, resp)
-                # A generator first: every coroutine is one on MicroPython, where hasattr() costs.
-                if result is not None and (
-                    isinstance(result, generator_type) or hasattr(result, "__await__")
-                ):
-                    await result
-                if not resp.headers_sent:
-                    # The handler chose a status (or none) but sent nothing: an empty answer.
-                    resp.headers["Content-Length"] = "0"
-                    await resp._send_headers()
-                if req._body_left:
-                    # A body the handler did not read: take it in, so that closing does not reset
-                    # the client before it has read our answer.
-                    from .body import discard
+            # One receive buffer (and its memoryview) per slot, made when the server
+            # started, so a fragmented heap can never refuse one. It is taken from its
+            # slot and put back without allocating (a list's pop and append may shrink
+            # and grow it): at the edge of the heap a connection can still return it.
+            buffers = self._buffers
+            if not buffers:  # served without start(), e.g. in memory
+                self._make_buffers()
+            i = 0
+            while buffers[i] is None:
+                i += 1
+            buffer = buffers[i]
+            buffers[i] = None
+            # The slot is held until the connection is closed, answers to bad input
+            # (which read on for a while) included: the buffer is the slot.
+            self._active += 1
+            req._lend(buffer[0], buffer[1], self.max_line)
+            await req.read_request_line()
+            path = req.path
+            routes = self.routes.get(path)
+            params = None
+            if routes is None:
+                if self.patterns:
+                    from .params import find
 
-                    req._arm()
-                    await discard(req, req._body_left)
-            finally:
-                self._active -= 1
+                    routes, params = find(self.patterns, path)
+                if routes is None and self.catch_all_handler is not None:
+                    routes = [self.catch_all_handler]
+            method = req.method
+            route = None
+            if routes is not None:
+                for r in routes:
+                    if method in r.methods:
+                        route = r
+                        break
+                else:
+                    if method == b"HEAD":  # answered by GET, without the body
+                        for r in routes:
+                            if b"GET" in r.methods:
+                                route = r
+            await req.read_headers(
+                route.save_headers if route is not None else None, self.max_headers
+            )
+            req._deadline = None  # the head arrived in time
+            if route is None:
+                if routes is None:
+                    raise HTTPException(404)
+                # 405 with Allow, or the automatic answer to OPTIONS (CORS preflight).
+                from .cors import no_route_for_method
+
+                await no_route_for_method(req, resp, routes)
+                return
+            req.route = route
+            if params:
+                req.path_params = params
+            req.max_body_size = route.max_body_size
+            resp.params = route.params
+            if req.content_length > route.max_body_size:
+                raise HTTPException(413)
+            if not req._body_left:
+                resp._buf = req._buf
+            if method == b"HEAD":
+                resp.is_head = True
+            if params:
+                result = route.handler(req, resp, **params)
+            else:
+                result = route.handler(req, resp)
+            # A generator first: every coroutine is one on MicroPython, where hasattr() costs.
+            if result is not None and (
+                isinstance(result, generator_type) or hasattr(result, "__await__")
+            ):
+                await result
+            if not resp.headers_sent:
+                # The handler chose a status (or none) but sent nothing: an empty answer.
+                resp.headers["Content-Length"] = "0"
+                await resp._send_headers()
+            if req._body_left:
+                # A body the handler did not read: take it in, so that closing does not reset
+                # the client before it has read our answer.
+                from .body import discard
+
+                req._arm()
+                await discard(req, req._body_left)
         except Exception as e:
             # Bad input, a handler's exception, a timeout, a full server: all answered (or
             # logged) by tinyweb.status, which only an app that meets one ever loads.
@@ -299,31 +293,12 @@ class webserver:
             self.conns.remove(req)
             if buffer is not None:
                 self._buffers[self._buffers.index(None)] = buffer
+                self._active -= 1
             try:
                 stream.close()
                 await stream.wait_closed()
             except BaseException:  # gone already, or shut down meanwhile
                 pass
-
-    async def _wait_for_slot(self, req):
-        """Every slot is busy: wait in line (True once a slot is free), or answer 503 when
-        the line is full too (False). A connection may wait twice as long as a head may
-        take, so that clients queued behind stalled ones get served once those time out."""
-        if self._waiting >= self.backlog:
-            req.reader.write(_BUSY)
-            await req.reader.drain()
-            return False
-        req._deadline = ticks_add(req._deadline, self._timeout_ms)
-        self._waiting += 1
-        try:
-            # Polled, only while the server is full: an asyncio.Event would load asyncio's
-            # event module into a board's heap for good (0.7 KB).
-            while self._active >= self.max_concurrency:
-                await sleep_ms(_SLOT_POLL_MS)
-        finally:
-            self._waiting -= 1
-        req._deadline = ticks_add(ticks_ms(), self._timeout_ms)  # now the head's own time
-        return True
 
     # ---- running ----------------------------------------------------------------------
 

@@ -126,22 +126,15 @@ async def on_error(app, req, resp, exc):
             if resp.headers_sent:
                 return
             if req._buf is None:  # it waited too long for a slot
-                from .server import _BUSY
+                from .slots import refuse
 
-                resp.writer.write(_BUSY)
-                await resp.writer.drain()
+                await refuse(req, resp)
                 return
             await error(resp, 408)
         elif isinstance(exc, HTTPException):
             if not resp.headers_sent:
                 resp.reason = exc.reason
                 await error(resp, exc.code)
-            if req._deadline is not None or req._body_left:
-                # Bad input or a refused body: take in a bounded amount, for a bounded time.
-                from .body import discard
-
-                req._deadline = ticks_add(ticks_ms(), _LINGER_MS)
-                await discard(req, _LINGER_BYTES)
         else:
             print("tinyweb: error in handler for", req.method, req.path)
             print_exception(exc)
@@ -151,6 +144,14 @@ async def on_error(app, req, resp, exc):
             resp.reason = None
             resp.headers = {}
             await error(resp, 500, format_exception(exc) if app.debug else None)
+        if req._deadline is not None or req._body_left:
+            # Bad input, a refused body, or a failure before the request was read in full:
+            # take in a bounded amount, for a bounded time, so that closing does not reset
+            # the connection before the client has read the answer.
+            from .body import discard
+
+            req._deadline = ticks_add(ticks_ms(), _LINGER_MS)
+            await discard(req, _LINGER_BYTES)
     except BaseException:  # the client is gone, or the linger ran out of time
         pass
 
