@@ -315,3 +315,20 @@ def test_503_of_a_full_server_reaches_a_client_still_sending(serve):
             s.close()
     assert answers == [b"HTTP/1.0 503 Service Unavailable"] * 3
     assert http_request(port, "GET", "/")[3] == b"index"
+
+
+def test_a_refused_body_still_being_read_keeps_its_slot_and_the_next_client_is_served(serve):
+    # An error answer reads on for a while (so closing does not reset the client): until
+    # it is done, its receive buffer is in use, and the next client waits for it instead
+    # of finding the buffer pool empty (which answered 500).
+    app = tinyweb.webserver(max_concurrency=1)
+
+    @app.route("/", methods=["GET", "POST"], max_body_size=10)
+    async def index(req, resp):
+        await resp.send_body("index")
+
+    port = serve(app)
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+        s.sendall(b"POST / HTTP/1.0\r\nContent-Length: 5000\r\n\r\nxx")
+        assert s.recv(100).startswith(b"HTTP/1.0 413 ")
+        assert http_request(port, "GET", "/")[:2] == (200, "OK")
