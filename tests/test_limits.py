@@ -9,6 +9,7 @@ import time
 from conftest import (
     TIMEOUT,
     ServerThread,
+    Slowloris,
     http_request,
     no_connections_left,
     parallel,
@@ -221,48 +222,6 @@ def test_shutdown_from_a_handler_stops_cleanly(capfd):
     assert (status, body) == (200, b"bye")
     err = capfd.readouterr().err
     assert "Exception" not in err and "Traceback" not in err, err
-
-
-class Slowloris:
-    """`count` attackers, each holding one connection the way slowloris does: every 0.2 s
-    it sends one more header line and never the end of the head, and when the server has
-    cut it off (408 or 503, or a reset) it connects again on that tick. Bounded: they stop
-    with stop(), within one tick."""
-
-    def __init__(self, port, count):
-        self.port = port
-        self.stopping = threading.Event()
-        self.cut_off = 0  # connections the server answered (408, 503) or closed
-        self.threads = [threading.Thread(target=self._attack, daemon=True) for _ in range(count)]
-        for t in self.threads:
-            t.start()
-
-    def _attack(self):
-        s = None
-        while not self.stopping.wait(0.2):
-            try:
-                if s is None:
-                    s = socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT)
-                    s.setblocking(False)
-                    s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
-                    continue
-                try:
-                    s.recv(1024)  # an answer or the end: cut off
-                    raise OSError("cut off")
-                except BlockingIOError:
-                    s.sendall(b"X-Slow: 1\r\n")  # still held: one more header line
-            except OSError:
-                self.cut_off += 1
-                if s is not None:
-                    s.close()
-                s = None
-        if s is not None:
-            s.close()
-
-    def stop(self):
-        self.stopping.set()
-        for t in self.threads:
-            t.join(TIMEOUT)
 
 
 def test_slowloris_on_every_slot_and_place_in_line_leaves_normal_clients_served(serve):

@@ -16,7 +16,7 @@ import time
 
 import pytest
 from check import check, load_cases
-from conftest import TIMEOUT, free_port, http_request, raw_request, stop_process
+from conftest import TIMEOUT, Slowloris, free_port, http_request, raw_request, stop_process
 from micropython_runtime import (
     MP_TESTS,
     NO_MICROPYTHON,
@@ -216,6 +216,29 @@ def test_silent_client_gets_408_after_request_timeout(micropython):
     assert data.startswith(b"HTTP/1.0 408 ")
     assert 0.4 < time.monotonic() - started < 5
     assert http_request(mp.port, "GET", "/")[3] == b"index"  # and the server goes on
+
+
+def test_slowloris_on_every_slot_and_place_in_line_leaves_normal_clients_served(micropython):
+    """The esp32 preset (3 served, 3 waiting) under as many slowloris sockets as it has
+    slots and places in line: a normal client still gets its answers."""
+    mp = limits_app(micropython, "board=esp32")
+    attack = Slowloris(mp.port, 3 + 3)
+    try:
+        time.sleep(1.0)  # every slot and place in line is taken, and the heads have stalled
+        answers = []
+        for _ in range(10):
+            try:
+                answers.append(http_request(mp.port, "GET", "/")[3])
+            except OSError as e:
+                answers.append(repr(e))
+            time.sleep(0.1)
+    finally:
+        attack.stop()
+    assert answers.count(b"index") >= 9, (answers, mp.output())
+    assert attack.cut_off > 0
+    time.sleep(0.5)
+    assert http_request(mp.port, "GET", "/")[3] == b"index"  # and the server goes on
+    assert "Traceback" not in mp.output()
 
 
 def test_shutdown_stops_the_server_and_the_script_ends(micropython):

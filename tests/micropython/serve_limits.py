@@ -1,6 +1,7 @@
 """An app to test limits over sockets on MicroPython: slow handlers, big answers, shutdown.
 
     micropython serve_limits.py PORT max_concurrency=1 backlog=1 request_timeout=0.5 slow_ms=300
+    micropython serve_limits.py PORT board=esp32
 
 Options are webserver() arguments, and slow_ms: how long /slow holds its slot (it prints
 "slow: started" when it takes it). /hog asks for more memory than the heap has, /shutdown
@@ -18,7 +19,10 @@ from tinyweb.compat import asyncio
 options = {}
 for arg in sys.argv[2:]:
     key, value = arg.split("=")
-    options[key] = float(value) if "." in value else int(value)
+    if key == "board":
+        options[key] = value
+    else:
+        options[key] = float(value) if "." in value else int(value)
 slow_ms = options.pop("slow_ms", 300)
 app = tinyweb.webserver(**options)
 
