@@ -291,3 +291,29 @@ def test_a_refused_body_still_being_read_keeps_its_slot_and_the_next_client_is_s
         s.sendall(b"POST / HTTP/1.0\r\nContent-Length: 5000\r\n\r\nxx")
         assert s.recv(100).startswith(b"HTTP/1.0 413 ")
         assert http_request(port, "GET", "/")[:2] == (200, "OK")
+
+
+def test_no_heap_for_a_new_connection_is_answered_503_and_said_once(monkeypatch, capsys):
+    # At the edge of a board's heap even the connection's record may not fit: the client
+    # gets a 503 (not a bare close, or a reset), the log one line, and serving goes on.
+    from tinyweb.adapters import memory
+
+    from tinyweb import server
+
+    app = tinyweb.webserver()
+
+    @app.route("/")
+    async def index(req, resp):
+        await resp.send_body("index")
+
+    def no_heap(stream):
+        raise MemoryError()
+
+    real = server.request
+    monkeypatch.setattr(server, "request", no_heap)
+    answers = [asyncio.run(memory.request(app, b"GET / HTTP/1.0\r\n\r\n")) for _ in range(2)]
+    monkeypatch.setattr(server, "request", real)
+    assert answers == [server._BUSY] * 2
+    assert answers[0].startswith(b"HTTP/1.0 503 Service Unavailable\r\n")
+    assert capsys.readouterr().out.count("out of memory for a new connection") == 1
+    assert asyncio.run(memory.request(app, b"GET / HTTP/1.0\r\n\r\n")).endswith(b"index")

@@ -30,6 +30,10 @@ from .compat import (
 from .request import _NO_HEADERS, HTTPException, header_filter, request
 from .response import response
 
+# The answer to a connection there is no room for: no slot nor place in line left
+# (tinyweb.slots), or no heap for its record.
+_BUSY = b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n"
+
 # TinyWeb's default methods, shared by every route that takes them (a board may register
 # dozens of routes: each costs heap).
 _GET_POST = (b"GET", b"POST")
@@ -179,11 +183,16 @@ class webserver:
             resp._req = req
             self.conns.append(req)
         except MemoryError:
-            # No heap for even the connection's record: close it, so the socket is not
-            # leaked (the client sees the connection close), and say so once.
+            # No heap for even the connection's record: answer 503 if the stream can still
+            # take it, close it so the socket is not leaked, and say so once.
             if not self._out_of_memory:
                 self._out_of_memory = True
-                print("tinyweb: out of memory for a new connection; closing such ones")
+                print("tinyweb: out of memory for a new connection; answering such ones 503")
+            try:
+                stream.write(_BUSY)
+                await stream.drain()
+            except BaseException:
+                pass
             stream.close()
             await stream.wait_closed()
             return

@@ -22,6 +22,7 @@ period each time instead of locking it out (tests/test_limits.py, tests/attack/)
 """
 
 from .compat import const, sleep_ms, ticks_add, ticks_diff, ticks_ms
+from .server import _BUSY
 
 # How often a connection in line looks at the slots (milliseconds).
 _POLL_MS = const(10)
@@ -29,8 +30,6 @@ _POLL_MS = const(10)
 # What a refused connection may still send before it is closed: bytes, milliseconds.
 _LINGER_BYTES = const(4096)
 _LINGER_MS = const(1000)
-
-_BUSY = b"HTTP/1.0 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n"
 
 
 def _heads(app):
