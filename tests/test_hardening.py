@@ -56,16 +56,8 @@ def start(request, tmp_path):
         )
         proc.log = log
         procs.append(proc)
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return port
-            except OSError:
-                if proc.poll() is not None:
-                    break
-                time.sleep(0.05)
-        raise AssertionError("the server did not start:\n" + output(proc))
+        wait_for_port(port, proc)
+        return port
 
     run.runtime = request.param
     run.procs = procs
@@ -73,6 +65,19 @@ def start(request, tmp_path):
     for proc in procs:
         stop_process(proc)
         proc.log.close()
+
+
+def wait_for_port(port, proc):
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+    raise AssertionError("the server did not start:\n" + output(proc))
 
 
 def output(proc):
@@ -310,3 +315,67 @@ def test_a_plain_app_never_loads_the_lock_down_module():
 def test_unknown_lock_down_setting_is_a_type_error():
     with pytest.raises(TypeError):
         tinyweb.webserver(allowed_host=["x"])
+
+
+# ---- the board examples are the recommended lock-down ----------------------------------
+
+EXAMPLES = os.path.join(ROOT, "examples")
+
+
+def check_locked_down_example(port, page_path, api_path):
+    """A board example: its own page and API served; no CORS; another Host refused."""
+    status, headers, body = get(port, page_path, host="127.0.0.1:%d" % port)
+    assert status == 200 and body.lower().startswith(b"<!doctype html>")
+    status, headers, body = get(port, api_path, extra="Origin: http://evil.example\r\n")
+    assert status == 200 and cors_headers(headers) == {}
+    preflight = "OPTIONS %s HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://evil.example\r\n\r\n"
+    status, headers, _ = ask(port, preflight % api_path)
+    assert status == 200 and cors_headers(headers) == {}
+    for path in (page_path, api_path):
+        assert get(port, path, host="evil.example:%d" % port)[0] == 421
+    assert get(port, api_path)[0] == 200
+
+
+def test_board_example_main_py_is_locked_down(lib, tmp_path):
+    """examples/main.py on MicroPython, with the stand-ins for `network` and `machine` (the
+    board's address is 127.0.0.1 there)."""
+    port = free_port()
+    (tmp_path / "settings.py").write_text(
+        'WIFI_SSID = "net"\nWIFI_PASSWORD = "pw"\nHOST = "127.0.0.1"\nPORT = %d\n' % port
+    )
+    paths = [lib, str(tmp_path), os.path.join(MP_TESTS, "board"), ".frozen"]
+    env = dict(os.environ, MICROPYPATH=":".join(paths))
+    log = open(str(tmp_path / "main.log"), "w+b")
+    proc = subprocess.Popen(
+        [micropython_binary(), os.path.join(EXAMPLES, "main.py")],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    proc.log = log
+    try:
+        wait_for_port(port, proc)
+        check_locked_down_example(port, "/", "/api/status")
+    finally:
+        stop_process(proc)
+        log.close()
+
+
+def test_board_example_code_py_is_locked_down():
+    """examples/code.py as on a CircuitPython board (support/run_on_fake_board.py)."""
+    from support.server_process import ServerProcess
+
+    env = dict(
+        os.environ,
+        CIRCUITPY_WIFI_SSID="tinyweb-test",
+        CIRCUITPY_WIFI_PASSWORD="secret",
+        TINYWEB_PORT="0",
+        TINYWEB_BOARD="pico_w_circuitpython",
+    )
+    runner = os.path.join(ROOT, "tests", "support", "run_on_fake_board.py")
+    board = ServerProcess([sys.executable, runner, os.path.join(EXAMPLES, "code.py")], env=env)
+    try:
+        port = int(board.wait_for("FAKE_SOCKETPOOL_BOUND").split()[1])
+        check_locked_down_example(port, "/", "/api/status")
+    finally:
+        board.stop()
