@@ -379,3 +379,19 @@ def test_board_example_code_py_is_locked_down():
         check_locked_down_example(port, "/", "/api/status")
     finally:
         board.stop()
+
+
+def test_a_redirect_to_a_target_with_cr_lf_is_refused(serve):
+    """resp.redirect() with a client's value in it: ValueError at the call (a 500), no
+    smuggled header; the server goes on."""
+    app = tinyweb.webserver()
+
+    @app.route("/go")
+    async def go(req, resp):
+        await resp.redirect(req.query()["to"])
+
+    port = serve(app)
+    raw = raw_request(port, b"GET /go?to=/x%0d%0aSet-Cookie:%20pwn=1 HTTP/1.0\r\n\r\n")
+    assert raw.startswith(b"HTTP/1.0 500 ") and b"pwn" not in raw
+    raw = raw_request(port, b"GET /go?to=/x HTTP/1.0\r\n\r\n")
+    assert raw.startswith(b"HTTP/1.0 302 Found\r\n") and b"Location: /x\r\n" in raw
