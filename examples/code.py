@@ -8,6 +8,7 @@ On the CIRCUITPY drive:
                      CIRCUITPY_WIFI_PASSWORD = "your password"
                      TINYWEB_PORT = 80                    (optional)
                      TINYWEB_BOARD = "pico_w_circuitpython"  (optional, else detected)
+                     TINYWEB_HOST_NAMES = "sensor.local"  (optional: names besides the IP)
 
 The serial console then prints the address to open. See docs/circuitpython.md.
 """
@@ -38,10 +39,20 @@ try:  # the board's LED follows the page's button, where the board has one
 except (ImportError, AttributeError, ValueError):  # no LED, or its pin is taken
     set_led = None
 
-# Limits (max_concurrency, buffer sizes, request_timeout...) from a tinyweb.boards preset:
-# detected from the chip when TINYWEB_BOARD is not set.
-app = make_app(set_led, board=os.getenv("TINYWEB_BOARD"))
 host = str(wifi.radio.ipv4_address)
 port = int(os.getenv("TINYWEB_PORT") or 80)
+# Limits (max_concurrency, buffer sizes, request_timeout...) from a tinyweb.boards preset:
+# detected from the chip when TINYWEB_BOARD is not set.
+# Locked down (docs/security.md): the page comes from the board itself, so no other web
+# site needs CORS answers (cors=False), and only requests addressed to the board by its
+# address, or a name in TINYWEB_HOST_NAMES, are answered (others get 421: no DNS
+# rebinding).
+names = os.getenv("TINYWEB_HOST_NAMES")
+app = make_app(
+    set_led,
+    board=os.getenv("TINYWEB_BOARD"),
+    cors=False,
+    allowed_hosts=[host] + (names.split(",") if names else []),
+)
 print("tinyweb: serving on http://%s:%d/" % (host, port))
 app.run(host=host, port=port, adapter=circuitpython_socketpool, pool=pool)

@@ -23,6 +23,8 @@ WIFI_PASSWORD = "my-password"
 HOST = "0.0.0.0"  # every interface
 PORT = 80
 LED_PIN = 2
+# Names the board is also reached by (besides its IP address), e.g. ["sensor.local"].
+HOST_NAMES = []
 try:
     from settings import *  # noqa: F403
 except ImportError:
@@ -46,10 +48,35 @@ fetch("/api/status").then((r) => r.json()).then(show);
 
 led = machine.Pin(LED_PIN, machine.Pin.OUT)
 
+
+def connect_wifi(ssid, password, timeout_ms=20000):
+    """Join the network as a station; the board's IP address."""
+    ap = network.WLAN(network.AP_IF)
+    if ap.active():
+        ap.active(False)  # the ESP8266 starts its own access point: its buffers cost heap
+    sta = network.WLAN(network.STA_IF)
+    sta.active(True)
+    if not sta.isconnected():
+        print("Wi-Fi: joining", ssid)
+        sta.connect(ssid, password)
+        started = time.ticks_ms()
+        while not sta.isconnected():
+            if time.ticks_diff(time.ticks_ms(), started) > timeout_ms:
+                raise OSError("Wi-Fi: could not join %s (check settings.py)" % ssid)
+            time.sleep_ms(200)
+    return sta.ifconfig()[0]
+
+
+ip = connect_wifi(WIFI_SSID, WIFI_PASSWORD)
+
+# Locked down (docs/security.md): the page is served by the board itself, so no other web
+# site needs CORS answers (cors=False); and only requests addressed to the board, by its
+# IP address or a name in HOST_NAMES, are answered (others get 421), so that a page on
+# another site cannot reach the API through DNS rebinding.
 # The limits come from the board's preset, picked from the chip it runs on (esp8266,
 # esp32, esp32s3, ...). Name one to choose, e.g. tinyweb.webserver(board="esp32"), or
 # override a single limit: tinyweb.webserver(max_concurrency=2).
-app = tinyweb.webserver()
+app = tinyweb.webserver(cors=False, allowed_hosts=[ip] + HOST_NAMES)
 
 
 @app.route("/", methods=["GET"])
@@ -74,25 +101,6 @@ def set_led(data, headers):
     return status()
 
 
-def connect_wifi(ssid, password, timeout_ms=20000):
-    """Join the network as a station; the board's IP address."""
-    ap = network.WLAN(network.AP_IF)
-    if ap.active():
-        ap.active(False)  # the ESP8266 starts its own access point: its buffers cost heap
-    sta = network.WLAN(network.STA_IF)
-    sta.active(True)
-    if not sta.isconnected():
-        print("Wi-Fi: joining", ssid)
-        sta.connect(ssid, password)
-        started = time.ticks_ms()
-        while not sta.isconnected():
-            if time.ticks_diff(time.ticks_ms(), started) > timeout_ms:
-                raise OSError("Wi-Fi: could not join %s (check settings.py)" % ssid)
-            time.sleep_ms(200)
-    return sta.ifconfig()[0]
-
-
-ip = connect_wifi(WIFI_SSID, WIFI_PASSWORD)
 print("tinyweb: open http://%s/" % (ip if PORT == 80 else "%s:%d" % (ip, PORT)))
 gc.collect()
 app.run(host=HOST, port=PORT)

@@ -26,12 +26,23 @@ def allowed_methods(routes):
 
 def add_headers(resp, route=None):
     """Add the route's CORS headers (its `allowed_access_control_*` options, "*" by
-    default, as in TinyWeb, and its methods); response.add_access_control_headers()."""
-    if route is None and resp._req is not None:
-        route = resp._req.route
+    default, as in TinyWeb, and its methods); response.add_access_control_headers().
+
+    Without a route option the app's `webserver(cors=...)` decides (tinyweb.lockdown):
+    with cors=False, or an Origin that is not listed, no CORS header goes out.
+    """
+    req = resp._req
+    if route is None and req is not None:
+        route = req.route
     params = resp.params
     headers = resp.headers
-    headers["Access-Control-Allow-Origin"] = params.get("allowed_access_control_origins", "*")
+    origin = params.get("allowed_access_control_origins")
+    if origin is None:
+        guard = getattr(req, "_guard", None)  # set on the request by tinyweb.lockdown
+        origin = "*" if guard is None else guard.allow_origin(req, headers)
+        if origin is None:
+            return
+    headers["Access-Control-Allow-Origin"] = origin
     headers["Access-Control-Allow-Methods"] = (
         ", ".join(m.decode() for m in route.methods) if route is not None else "GET, POST"
     )

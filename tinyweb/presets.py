@@ -95,13 +95,21 @@ def forget_modules(names):
                     delattr(package, child)
 
 
-def apply(app, board, overrides):
+def apply(app, board, overrides, lockdown=None):
     """Set the limits (`board`, then non-None `overrides`) as attributes of `app`, then
-    unload the presets' code from a board's heap: they are read once per server."""
+    unload the presets' code from a board's heap: they are read once per server.
+
+    `lockdown` holds webserver's cors= and allowed_hosts=, if given (tinyweb.lockdown):
+    set up here, where the code that does it leaves the heap again.
+    """
     limits = resolve(board, **overrides)
     for key in FIELDS:
         setattr(app, key, limits[key])
     app._timeout_ms = int(limits["request_timeout"] * 1000)
+    if lockdown:
+        from .lockdown import Guard
+
+        app._guard = Guard(**lockdown)
     forget_modules(("tinyweb.presets", "tinyweb.boards"))
 
 

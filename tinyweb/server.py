@@ -77,9 +77,13 @@ class webserver:
     debug            put the traceback into the body of a 500
     board            a preset from `tinyweb.boards` (module, dict or name); detected if None
     buffer_size, max_line, max_headers, max_body_size override the preset's limits.
+    cors             True (TinyWeb's "*"), False, or a list of origins: CORS answers
+    allowed_hosts    None, or the Host names the device answers (421 for others)
+                     (both: tinyweb.lockdown, docs/security.md)
     """
 
     catch_all_handler = None
+    _guard = None  # what cors= and allowed_hosts= asked for (tinyweb.lockdown)
     _out_of_memory = False  # said once that a new connection found no heap
     _listener = None
     _watchdog = None
@@ -95,10 +99,12 @@ class webserver:
         max_line=None,
         max_headers=None,
         max_body_size=None,
+        **lockdown,
     ):
         from .presets import apply
 
-        # Sets the limits as attributes; on a board it also drops the presets' code again.
+        # Sets the limits as attributes, and cors= and allowed_hosts= (tinyweb.lockdown, only
+        # when one is given); on a board it also drops the presets' code again.
         apply(
             self,
             board,
@@ -111,6 +117,7 @@ class webserver:
                 "max_headers": max_headers,
                 "max_body_size": max_body_size,
             },
+            lockdown,
         )
         self.debug = debug
         # b'/exact/path' -> [Route, ...] (several when each answers other methods)
@@ -244,9 +251,12 @@ class webserver:
                         for r in routes:
                             if b"GET" in r.methods:
                                 route = r
-            await req.read_headers(
-                route.save_headers if route is not None else None, self.max_headers
-            )
+            if self._guard is None:
+                await req.read_headers(
+                    route.save_headers if route is not None else None, self.max_headers
+                )
+            else:  # and Host and Origin checked: tinyweb.lockdown
+                await self._guard.read_headers(req, route, self.max_headers)
             req._deadline = None  # the head arrived in time
             if route is None:
                 if routes is None:
