@@ -53,15 +53,17 @@ async def wait_for_slot(app, req, resp):
     """Every slot is busy: wait in line, True once a slot is free for this connection; or
     answer 503 (False) when the line is full.
 
-    The line holds `backlog` connections, plus one for each slot holder still on its head:
-    that slot is freed as soon as the head has taken too long, so the place it gives is
-    as good as a free one.
+    The line holds `backlog` connections, plus one for each slot holder still on its head
+    (that slot is freed as soon as the head has taken too long, so the place it gives is
+    as good as a free one), plus one for each free slot.
     """
     try:
         line = app._line
     except AttributeError:
         line = app._line = []
-    if len(line) >= app.backlog + _heads(app)[0]:
+    # Places: `backlog`, one per slot holder still on its head, and one per free slot (the
+    # first in line takes it at its next look).
+    if len(line) >= app.backlog + _heads(app)[0] + app.max_concurrency - app._active:
         await refuse(req, resp)
         return False
     timeout = app._timeout_ms
