@@ -76,8 +76,8 @@ def confine(root, name):
                         break
                 else:
                     break  # missing: 404 once it is opened
-            except OSError:
-                break  # not a folder: 404 once it is opened
+            except (OSError, AttributeError):  # not a folder (404 once it is opened), or
+                break  # an os without ilistdir (CircuitPython's unix port)
             folder += "/" + part
     return path
 
