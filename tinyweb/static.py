@@ -108,6 +108,26 @@ async def serve(resp, path, content_type, encoding, max_age, buf_size):
         raise HTTPException(404)
     size = st[6]
     mtime = st[8]
+    _validators(headers, mtime, size, content_type, encoding, max_age)
+    start = 0
+    end = size - 1
+    # Conditions and ranges apply to GET (and HEAD, answered as GET) only.
+    if fs and (resp.is_head or req.method == b"GET"):
+        answer = fs.conditions(req, resp, mtime, size)
+        if answer is None:  # 304 Not Modified
+            await resp._send_headers()
+            return True
+        start, end = answer
+    headers["Content-Type"] = content_type
+    if encoding:
+        headers["Content-Encoding"] = encoding
+    headers["Accept-Ranges"] = "bytes"
+    await _send(resp, path, start, end - start + 1, buf_size)
+    return True
+
+
+def _validators(headers, mtime, size, content_type, encoding, max_age):
+    """Cache-Control, and the ETag and Last-Modified a browser revalidates with."""
     if max_age is None:  # HTML revalidates, so a new firmware's page is seen at once
         max_age = 0 if content_type.startswith("text/html") else 2592000
     headers["Cache-Control"] = "max-age=%d, public" % max_age if max_age else "no-cache"
@@ -125,15 +145,12 @@ async def serve(resp, path, content_type, encoding, max_age, buf_size):
             t[4],
             t[5],
         )
-    start = 0
-    end = size - 1
-    # Conditions and ranges apply to GET (and HEAD, answered as GET) only.
-    if fs and (resp.is_head or req.method == b"GET"):
-        answer = fs.conditions(req, resp, mtime, size)
-        if answer is None:  # 304 Not Modified
-            await resp._send_headers()
-            return True
-        start, end = answer
+
+
+async def _send(resp, path, start, left, buf_size):
+    """The head with Content-Length `left`, then `left` bytes of the file from `start`
+    (none for HEAD). One function per part keeps each piece of bytecode small: a board
+    loads a module into whatever free blocks its heap has left."""
     try:
         f = open(path, "rb")
     except OSError as e:
@@ -141,15 +158,10 @@ async def serve(resp, path, content_type, encoding, max_age, buf_size):
             raise HTTPException(404)
         raise
     try:
-        headers["Content-Type"] = content_type
-        if encoding:
-            headers["Content-Encoding"] = encoding
-        headers["Accept-Ranges"] = "bytes"
-        left = end - start + 1
-        headers["Content-Length"] = str(left)
+        resp.headers["Content-Length"] = str(left)
         await resp._send_headers()
         if resp.is_head or not left:
-            return True
+            return
         if start:
             f.seek(start)
         # The connection's receive buffer when the server lent it (the request had no
@@ -166,7 +178,6 @@ async def serve(resp, path, content_type, encoding, max_age, buf_size):
             await resp._write(mv[:n])
     finally:
         f.close()
-    return True
 
 
 def _stat(path):
