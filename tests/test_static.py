@@ -280,6 +280,13 @@ def test_only_a_gz_file_is_406_to_a_client_without_gzip(site):
     assert headers["content-type"] == "text/plain; charset=utf-8"
 
 
+def test_a_gz_file_asked_for_by_its_own_name_is_a_gzip_file(site):
+    port, www = site
+    status, _, headers, body = get(port, "/static/app.js.gz", Accept_Encoding="gzip")
+    assert status == 200 and body == (www / "app.js.gz").read_bytes()
+    assert headers["content-type"] == "application/gzip" and "content-encoding" not in headers
+
+
 def test_gzip_with_curl(site):
     port, _ = site
     url = "http://127.0.0.1:%d/static/app.js" % port

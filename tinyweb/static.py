@@ -95,7 +95,11 @@ async def serve(resp, path, content_type, encoding, max_age, buf_size):
     st = _stat(path)
     if st is not None and st[0] & 0o170000 == 0o040000:  # S_IFDIR
         return False
-    content_type = content_type or content_type_for(path)
+    if not content_type:
+        # "x.js.gz" is JavaScript only with Content-Encoding: gzip; asked for by its own
+        # name, it is a gzip file.
+        gz = not encoding and path.endswith(".gz")
+        content_type = "application/gzip" if gz else content_type_for(path)
     # The request headers the route saved may ask for gzip, a condition or a range: read
     # by tinyweb.fileserver, loaded only when there are some.
     fs = None
