@@ -116,6 +116,12 @@ def test_static_content_example(run_example):
     )
     assert headers["content-encoding"] == "gzip"
     assert gzip.decompress(body) == app_js  # the committed app.js.gz is today's app.js
+    # A repeat visit, as a browser makes it (gzip taken, validators sent back): 304s only.
+    browser = {"Accept-Encoding": "gzip, deflate, br"}
+    for path in ("/", "/style.css", "/app.js"):
+        etag = http_request(port, "GET", path, headers=browser)[2]["etag"]
+        again = http_request(port, "GET", path, headers=dict(browser, **{"If-None-Match": etag}))
+        assert (again[0], again[3]) == (304, b""), path
     assert http_request(port, "GET", "/nope.js")[0] == 404
     assert http_request(port, "GET", "/..%2F..%2Fpyproject.toml")[0] == 403
     assert http_request(port, "POST", "/app.js")[0] == 405
