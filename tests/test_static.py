@@ -427,3 +427,31 @@ def test_curl_path_as_is_traversal(site):
         "--path-as-is", "-w", "%{http_code}", "http://127.0.0.1:%d/static/../secret.txt" % port
     )
     assert out.stdout.endswith(b"403") and SECRET not in out.stdout
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "..",
+        "../x",
+        "a/../../x",
+        ".",
+        "./x",
+        "a//b",
+        "/etc/passwd",
+        "a/",
+        "",
+        "..\\x",
+        "a\\b",
+        "x\0",
+    ],
+)
+def test_confine_refuses_before_the_filesystem_is_asked(name):
+    """The name checks alone, without the symlink resolution behind them (which would also
+    catch most of these on CPython, but not on MicroPython)."""
+    from tinyweb.fileserver import confine
+
+    with pytest.raises(tinyweb.HTTPException) as e:
+        confine("/nonexistent-root", name)
+    assert e.value.code == 403
+    assert confine("/nonexistent-root/", "a/b.txt") == "/nonexistent-root/a/b.txt"
