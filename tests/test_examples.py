@@ -1,5 +1,6 @@
 """The examples, each started with its one command, answering real clients (curl too)."""
 
+import gzip
 import json
 import os
 import shutil
@@ -99,11 +100,29 @@ def test_static_content_example(run_example):
     status, _, headers, body = http_request(port, "GET", "/")
     assert status == 200 and b"<h1>tinyweb</h1>" in body
     assert headers["content-type"] == "text/html; charset=utf-8"
-    status, _, headers, _ = http_request(port, "GET", "/static/style.css")
+    assert headers["cache-control"] == "no-cache"
+    # A repeat visit costs a 304, not the page.
+    again = http_request(port, "GET", "/", headers={"If-None-Match": headers["etag"]})
+    assert (again[0], again[3]) == (304, b"")
+    status, _, headers, _ = http_request(port, "GET", "/style.css")
     assert (status, headers["content-type"]) == (200, "text/css")
-    assert (
-        http_request(port, "GET", "/static/app.js")[2]["content-type"] == "application/javascript"
+    with open(os.path.join(EXAMPLES, "static", "app.js"), "rb") as f:
+        app_js = f.read()
+    status, _, headers, body = http_request(port, "GET", "/app.js")
+    assert (status, headers["content-type"], body) == (200, "application/javascript", app_js)
+    assert "content-encoding" not in headers
+    status, _, headers, body = http_request(
+        port, "GET", "/app.js", headers={"Accept-Encoding": "gzip, deflate"}
     )
-    assert http_request(port, "GET", "/static/nope.js")[0] == 404
-    assert http_request(port, "GET", "/static/..%2F..%2Fpyproject.toml")[0] == 403
+    assert headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == app_js  # the committed app.js.gz is today's app.js
+    # A repeat visit, as a browser makes it (gzip taken, validators sent back): 304s only.
+    browser = {"Accept-Encoding": "gzip, deflate, br"}
+    for path in ("/", "/style.css", "/app.js"):
+        etag = http_request(port, "GET", path, headers=browser)[2]["etag"]
+        again = http_request(port, "GET", path, headers=dict(browser, **{"If-None-Match": etag}))
+        assert (again[0], again[3]) == (304, b""), path
+    assert http_request(port, "GET", "/nope.js")[0] == 404
+    assert http_request(port, "GET", "/..%2F..%2Fpyproject.toml")[0] == 403
+    assert http_request(port, "POST", "/app.js")[0] == 405
     assert "uptime_ms" in json.loads(http_request(port, "GET", "/api/uptime")[3])

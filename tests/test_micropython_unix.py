@@ -121,7 +121,7 @@ def test_hello_world_example(micropython):
     [
         ("table.py", "/?rows=3", b"<td>2</td>"),
         ("rest_api.py", "/customers/1", b'"name": "Jack"'),
-        ("static_content.py", "/static/app.js", b""),
+        ("static_content.py", "/app.js", b"fetch("),
         ("static_content.py", "/", b"<html"),
     ],
 )

@@ -77,6 +77,16 @@ def resource(app, url, method="GET", **kwargs):
     return _resource
 
 
+def static(app, url, folder, max_age=None):
+    """Serve the files of `folder` under `url`: app.static('/static', 'www') answers
+    GET /static/app.js with www/app.js (docs/static.md). A folder's URL serves its
+    index.html; 304, ranges and gzip as send_file; methods other than GET and HEAD get
+    405. A mount at '/' hides parameterized URLs registered after it."""
+    from .fileserver import mount
+
+    mount(app, url, folder, max_age)
+
+
 def catchall(app):
     """Decorator for the handler of every path no route matches (instead of a 404)."""
 
@@ -144,5 +154,6 @@ class ServerMethods:
     get = get
     post = post
     catchall = catchall
+    static = static
     add_resource = add_resource
     resource = resource

@@ -6,7 +6,7 @@ Loaded when the first such URL is registered; exact URLs are a dict lookup in th
     find(patterns, b'/user/42')                 # -> ([Route], {'id': 42})
 
 `<name>` is a str (one segment), `<int:name>` an int, `<path:name>` the rest of the path,
-slashes included (last segment only).
+slashes included, a trailing one too (last segment only).
 """
 
 from .urlencoded import decode_text, unquote_bytes
@@ -70,8 +70,8 @@ def match(segments, path):
             continue
         if kind == _PATH:
             # No empty segment: "/files//etc/passwd" must not hand "/etc/passwd" to an app
-            # that joins it to a folder.
-            for part in parts[i - 1 :]:
+            # that joins it to a folder. A trailing slash is kept ("docs/": a folder).
+            for part in parts[i - 1 : -1]:
                 if not part:
                     return None
             raw = b"/".join(parts[i - 1 :])

@@ -87,17 +87,26 @@ def add_access_control_headers(resp):
 
 
 async def send_file(
-    resp, filename, content_type=None, content_encoding=None, max_age=2592000, buf_size=None
+    resp,
+    filename,
+    content_type=None,
+    content_encoding=None,
+    max_age=None,
+    buf_size=None,
+    root=None,
 ):
-    """Send a file from the local filesystem as the whole response.
+    """Send a file from the local filesystem as the whole response (docs/static.md).
 
-    The type comes from the file name unless `content_type` is given; `max_age` (seconds)
-    sets Cache-Control, 0 turns caching off. A missing file answers 404; a name with a ".."
-    segment or a NUL byte answers 403 and never reaches the filesystem.
+    The type comes from the file name unless `content_type` is given. `max_age` (seconds)
+    sets Cache-Control, 0 is no-cache; None (the default): no-cache for HTML, 30 days for
+    the rest. With `root`, `filename` is a name inside that folder (any part of it may come
+    from the request): an absolute name, an empty, "." or ".." segment, a backslash or a
+    symlink out of it answers 403. Without, a ".." segment or a NUL answers 403. A missing
+    file answers 404.
     """
     from .static import send_file
 
-    await send_file(resp, filename, content_type, content_encoding, max_age, buf_size)
+    await send_file(resp, filename, content_type, content_encoding, max_age, buf_size, root)
 
 
 class ResponseMethods:
