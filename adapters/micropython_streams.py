@@ -1,4 +1,4 @@
-"""MicroPython adapter: asyncio's streams, which are the `tinyweb.stream` seam as they are.
+"""MicroPython adapter: non-blocking sockets in MicroPython's asyncio, as `tinyweb.stream`.
 
 `webserver.run()` picks it on MicroPython (ESP32, ESP8266, RP2, unix port); naming it works
 too:
@@ -6,21 +6,22 @@ too:
     from tinyweb.adapters import micropython_streams
     app.run("0.0.0.0", 80, adapter=micropython_streams)
 
-MicroPython's `asyncio.Stream` already has the seam's methods (readinto, read, write, drain,
-close, wait_closed, get_extra_info), so each connection's stream goes to the core as it is:
-no object and no coroutine of ours per connection or per write.
+Each connection is a `Stream` with the seam's methods (readinto, read, write, drain, close,
+wait_closed, get_extra_info), written the way `asyncio.Stream` is: a read or a drain waits
+until its socket is ready with `core._io_queue.queue_read/queue_write` (every asyncio since
+uasyncio v3 of MicroPython 1.13). Ours rather than asyncio's because importing
+`asyncio.stream` puts its module state (its classes and functions, 3 KB on a 32-bit build)
+into the heap for good; this module holds only what the core uses.
 
-The accept loop is ours, not `asyncio.start_server`'s: that one allocates the connection's
-Stream and Task outside its error handling, so one MemoryError after `accept()` (a board at
-the edge of its heap) ends it, and the server stops accepting for good. Here such a
-connection is closed, the collector runs, and accepting goes on. It waits on the listening
-socket the way asyncio's own stream code does (`core._io_queue.queue_read`, in every asyncio
-since uasyncio v3 of MicroPython 1.13). TLS (`ssl=`, 1.22+) goes through
-`asyncio.start_server`, as before.
+The accept loop is ours too: `asyncio.start_server`'s allocates the connection's Stream and
+Task outside its error handling, so one MemoryError after `accept()` (a board at the edge of
+its heap) ends it, and the server stops accepting for good. Here such a connection is closed,
+the collector runs, and accepting goes on. TLS (`ssl=`, 1.22+) goes through
+`asyncio.start_server`, as before, with asyncio's streams.
 
 Oldest MicroPython: 1.20, the first with `mip`; the .mpy files of `make build` (bytecode
 version 6) load on 1.19 and newer. Tested on 1.27 (WebAssembly and a 32-bit unix build), 1.28
-and 1.29 (unix ports). Limits live in the core: this module only listens.
+and 1.29 (unix ports). Limits live in the core: this module only moves bytes.
 """
 
 import gc
@@ -29,41 +30,95 @@ from tinyweb.compat import asyncio
 
 try:
     from asyncio import core
-    from asyncio.stream import Server, Stream
-except ImportError:
-    try:  # MicroPython 1.20 names it uasyncio
-        from uasyncio import core
-        from uasyncio.stream import Server, Stream
-    except ImportError:  # a port without sockets (WebAssembly): nothing to listen with
-        Server = object
+except ImportError:  # MicroPython 1.20 names it uasyncio
+    from uasyncio import core
 
 
-class Listener(Server):
-    """asyncio's Server (close, wait_closed) with an accept loop that survives MemoryError."""
+class Stream:
+    """One client connection: a non-blocking socket, its peer's address and unsent bytes."""
 
-    def _serve(self, sock, handle_connection, ssl=None):
-        # A generator, as asyncio's own _serve: `yield` waits until a client is there.
-        self.state = False
+    out = b""  # what write() could not send at once; drain() sends it
+
+    def __init__(self, sock, peer):
+        self.s = sock
+        self.peer = peer
+
+    def get_extra_info(self, name):
+        return self.peer if name == "peername" else None
+
+    # readinto, read and drain are generators, as asyncio's: `yield` after queue_read or
+    # queue_write waits until the socket is ready.
+
+    def readinto(self, buf):
+        yield core._io_queue.queue_read(self.s)
+        return self.s.readinto(buf)
+
+    def read(self, n):
         while True:
-            try:
-                yield core._io_queue.queue_read(sock)
-            except core.CancelledError:
-                sock.close()  # close() was called, or the loop is shutting down
-                if self.state:
-                    return
-                raise
-            conn = None
-            try:
-                conn, addr = sock.accept()
-                conn.setblocking(False)
-                core.create_task(handle_connection(Stream(conn, {"peername": addr})))
-            except MemoryError:
-                if conn is not None:
-                    conn.close()  # the client sees the connection close; the server goes on
-                gc.collect()
-            except OSError:  # the client left before accept()
-                if conn is not None:
-                    conn.close()
+            yield core._io_queue.queue_read(self.s)
+            data = self.s.read(n)
+            if data is not None:
+                return data
+
+    def write(self, data):
+        if not self.out:
+            n = self.s.write(data)  # send at once what the socket takes
+            if n == len(data):
+                return
+            if n:
+                data = data[n:]
+        self.out += data
+
+    def drain(self):
+        if not self.out:
+            # Always give the loop a turn, so that a loop of write+drain cannot starve it.
+            return (yield from core.sleep_ms(0))
+        out = memoryview(self.out)
+        sent = 0
+        while sent < len(out):
+            yield core._io_queue.queue_write(self.s)
+            n = self.s.write(out[sent:])
+            if n:
+                sent += n
+        self.out = b""
+
+    def close(self):
+        self.s.close()  # safe twice, and after a reset
+
+    async def wait_closed(self):
+        pass
+
+
+def _accept(sock, handle_connection):
+    # A generator, as asyncio's own _serve: `yield` waits until a client is there.
+    while True:
+        try:
+            yield core._io_queue.queue_read(sock)
+        except core.CancelledError:  # close() was called, or the loop is shutting down
+            sock.close()
+            return
+        conn = None
+        try:
+            conn, addr = sock.accept()
+            conn.setblocking(False)
+            core.create_task(handle_connection(Stream(conn, addr)))
+        except MemoryError:
+            if conn is not None:
+                conn.close()  # the client sees the connection close; the server goes on
+            gc.collect()
+        except OSError:  # the client left before accept()
+            if conn is not None:
+                conn.close()
+
+
+class Listener:
+    """The listening socket's accept loop, as a task: close() stops it."""
+
+    def close(self):
+        self.task.cancel()
+
+    async def wait_closed(self):
+        await self.task
 
 
 async def start_server(handle_connection, host, port, backlog, **options):
@@ -85,6 +140,6 @@ async def start_server(handle_connection, host, port, backlog, **options):
     sock.bind(address[-1])
     sock.listen(backlog)
     listener = Listener()
-    listener.task = core.create_task(listener._serve(sock, handle_connection))
+    listener.task = core.create_task(_accept(sock, handle_connection))
     await asyncio.sleep_ms(0)  # the accept loop has started: close() can cancel it cleanly
     return listener
