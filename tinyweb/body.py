@@ -8,9 +8,39 @@ Loaded the first time an app calls one (`request.__getattr__` finds them in
     req.query()                               # {'q': 'a b'} for /search?q=a+b
 """
 
-from .request import HTTPException
+from .compat import const
+from .request import HTTPException, _wanted
 
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+# The longest header line dropped unread (nginx's large_client_header_buffers is 8 KB).
+_SKIP_MAX = const(8192)
+
+
+async def skip_line(req, lengths):
+    """Drop an overlong header line whose name nobody wants, as it arrives: True once its
+    LF is read; False when its name is one the route keeps, or cannot be told."""
+    buf = req._buf
+    pos = req._pos
+    colon = buf.find(b":", pos, req._len)
+    if colon < 0 or _wanted(buf, pos, colon - pos, lengths):
+        return False
+    left = _SKIP_MAX
+    while True:
+        i = buf.find(b"\n", req._pos, req._len)
+        left -= (req._len if i < 0 else i) - req._pos
+        if left < 0:
+            return False
+        if i >= 0:
+            req._pos = i + 1
+            return True
+        req._pos = req._len = 0
+        n = await req.reader.readinto(req._mv)
+        if n is None:  # MicroPython: woken with nothing to read yet
+            continue
+        if not n:
+            raise EOFError
+        req._len = n
 
 
 async def read_body(req):

@@ -11,7 +11,7 @@ loaded on first use.
         form = await req.read_parse_form_data()   # {'user': 'ann'}
 """
 
-from .compat import const, lazy_method, ticks_add, ticks_ms
+from .compat import lazy_method, ticks_add, ticks_ms
 
 
 class HTTPException(Exception):
@@ -37,9 +37,6 @@ def header_filter(names):
 
 
 _NO_HEADERS = header_filter(())
-
-# The longest header line dropped unread (nginx's large_client_header_buffers is 8 KB).
-_SKIP_MAX = const(8192)
 
 
 def _wanted(buf, start, n, lengths):
@@ -202,8 +199,11 @@ class request:
                 start, end = await self._line()
             except HTTPException:
                 # Longer than max_line: fine for a header nobody keeps (a long Cookie on a
-                # route that saves none), which streams past; else 431.
-                if not await self._skip_line(lengths):
+                # route that saves none), which streams past (tinyweb.body, loaded the first
+                # time one comes); else 431.
+                from .body import skip_line
+
+                if not await skip_line(self, lengths):
                     raise HTTPException(431)
                 continue
             if start == end:
@@ -261,31 +261,6 @@ class request:
             key = saved.get(name)
             if key is not None:
                 self.headers[key] = value
-
-    async def _skip_line(self, lengths):
-        """Drop an overlong header line whose name nobody wants, as it arrives: True once
-        its LF is read; False when its name is one we keep, or cannot be told."""
-        buf = self._buf
-        pos = self._pos
-        colon = buf.find(b":", pos, self._len)
-        if colon < 0 or _wanted(buf, pos, colon - pos, lengths):
-            return False
-        left = _SKIP_MAX
-        while True:
-            i = buf.find(b"\n", self._pos, self._len)
-            left -= (self._len if i < 0 else i) - self._pos
-            if left < 0:
-                return False
-            if i >= 0:
-                self._pos = i + 1
-                return True
-            self._pos = self._len = 0
-            n = await self.reader.readinto(self._mv)
-            if n is None:  # MicroPython: woken with nothing to read yet
-                continue
-            if not n:
-                raise EOFError
-            self._len = n
 
     def __getattr__(self, name):
         # read_body(), read_parse_form_data(), query() and path_text(): tinyweb.body's
