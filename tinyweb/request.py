@@ -63,7 +63,7 @@ class request:
     method = b""
     path = b""
     query_string = b""
-    version = b""
+    version = b"HTTP/1.1"  # set on the instance only when the client sent another
     # What the core needs about the body, whether or not the route saves these headers.
     content_length = 0
     content_type = b""
@@ -77,6 +77,7 @@ class request:
     _framed = False  # a Content-Length was given
     # The watchdog's view: the task serving this connection and when it runs out of time
     # (a ticks_ms value; None while the handler works without waiting on the client).
+    # The limits, set on the instance only when the server's differ from these.
     _task = None
     _deadline = None
     _timeout = 3000
@@ -100,7 +101,8 @@ class request:
     def _lend(self, buffer, view, max_line):
         self._buf = buffer
         self._mv = memoryview(buffer) if view is None else view
-        self._max_line = max_line
+        if max_line != 512:
+            self._max_line = max_line
 
     def _arm(self):
         """Start a deadline for one read or write unless one runs; True if this call did."""
@@ -109,47 +111,60 @@ class request:
             return True
         return False
 
-    async def _line(self):
-        """The next line as offsets (start, end) into the buffer, CR LF excluded.
+    def _take_line(self):
+        """The end of the next line (CR LF excluded) when a whole one is buffered: the line
+        is _buf[start:end] for the _pos before the call, and _pos moves past it. -1 when more
+        must be received first; -2 for a line longer than max_line (_pos stays at its start).
 
-        Receives more when no whole line is buffered; HTTPException(414) for a line longer
-        than max_line (the caller turns it into 431 for a header); EOFError at end of stream.
-        """
+        A plain function, not a coroutine: most lines are buffered already, and taking one
+        allocates nothing."""
         buf = self._buf
+        pos = self._pos
+        i = buf.find(b"\n", pos, self._len)
+        if i < 0:
+            if self._len - pos > self._max_line or (pos == 0 and self._len == len(buf)):
+                return -2
+            return -1
+        if i - pos > self._max_line:
+            return -2
+        self._pos = i + 1
+        if i > pos and buf[i - 1] == 13:  # CR
+            i -= 1
+        return i
+
+    async def _receive(self):
+        """Receive more of the head after _take_line() found no whole line; EOFError at end
+        of stream."""
+        if self._len == len(self._buf):
+            # Move the unconsumed tail to the front: only a head longer than the buffer.
+            rest = bytes(self._mv[self._pos : self._len])
+            self._len = len(rest)
+            self._mv[: self._len] = rest
+            self._pos = 0
         while True:
-            pos = self._pos
-            i = buf.find(b"\n", pos, self._len)
-            if i >= 0:
-                if i - pos > self._max_line:
-                    break
-                self._pos = i + 1
-                if i > pos and buf[i - 1] == 13:  # CR
-                    i -= 1
-                return pos, i
-            if self._len - pos > self._max_line:
-                break
-            if self._len == len(buf):
-                if pos == 0:
-                    break  # a line as long as the whole buffer
-                # Move the unconsumed tail to the front: only a head longer than the buffer.
-                rest = bytes(self._mv[pos : self._len])
-                self._len = len(rest)
-                self._mv[: self._len] = rest
-                self._pos = 0
             n = await self.reader.readinto(self._mv[self._len :])
-            if n is None:  # MicroPython: woken with nothing to read yet
-                continue
-            if not n:
+            if n:
+                self._len += n
+                return
+            if n is not None:  # None: MicroPython woke us with nothing to read yet
                 raise EOFError
-            self._len += n
-        raise HTTPException(414)
 
     async def read_request_line(self):
         """Read and parse "GET /path?query HTTP/1.1"; 400 or 414 when it is not that."""
-        for _ in range(3):  # RFC 9112 section 2.2: skip empty lines before a request
-            start, end = await self._line()
+        empty = 0
+        while True:
+            start = self._pos
+            end = self._take_line()
             if end > start:
                 break
+            if end == -1:
+                await self._receive()
+            elif end < 0:
+                raise HTTPException(414)
+            else:  # RFC 9112 section 2.2: skip empty lines before a request (two)
+                empty += 1
+                if empty == 3:
+                    raise HTTPException(400)
         # RFC 9112 section 3: method SP request-target SP HTTP-version, nothing else. Only
         # origin-form targets ("/path") and "*" (for OPTIONS): this server is nobody's proxy.
         parts = bytes(self._mv[start:end]).split(b" ")
@@ -163,7 +178,7 @@ class request:
             or not method.isupper()
             or len(version) != 8
             or not version.startswith(b"HTTP/1.")
-            or not version[7:].isdigit()
+            or not 48 <= version[7] <= 57  # a digit
             or not target
             or (target[0] != 47 and target != b"*")  # 47 is "/"
         ):
@@ -177,7 +192,8 @@ class request:
             target = target[:q]
         self.method = method
         self.path = target
-        self.version = version
+        if version != b"HTTP/1.1":
+            self.version = version
 
     async def read_headers(self, save_headers=None, max_headers=32):
         """Read header lines up to the blank line, keeping only those in `save_headers`.
@@ -192,12 +208,15 @@ class request:
         hosts = 0
         buf = self._buf
         while True:
+            start = self._pos
+            end = self._take_line()
+            if end == -1:
+                await self._receive()
+                continue
             count += 1
             if count > max_headers + 1:  # the blank line ending the head is not a header
                 raise HTTPException(431)
-            try:
-                start, end = await self._line()
-            except HTTPException:
+            if end < 0:
                 # Longer than max_line: fine for a header nobody keeps (a long Cookie on a
                 # route that saves none), which streams past (tinyweb.body, loaded the first
                 # time one comes); else 431.

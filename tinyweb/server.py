@@ -184,7 +184,8 @@ class webserver:
         try:
             req = request(stream)
             req._task = current_task()
-            req._timeout = self._timeout_ms
+            if self._timeout_ms != 3000:  # else the class default: no room in the instance
+                req._timeout = self._timeout_ms
             req._deadline = ticks_add(ticks_ms(), self._timeout_ms)
             resp = response(stream)
             resp._req = req
@@ -269,11 +270,12 @@ class webserver:
             req.route = route
             if params:
                 req.path_params = params
-            req.max_body_size = route.max_body_size
             resp.params = route.params
-            if req.content_length > route.max_body_size:
-                raise HTTPException(413)
-            if not req._body_left:
+            if req._body_left:
+                if req.content_length > route.max_body_size:
+                    raise HTTPException(413)
+                req.max_body_size = route.max_body_size
+            else:
                 resp._buf = req._buf
             if method == b"HEAD":
                 resp.is_head = True
