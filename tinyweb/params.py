@@ -9,11 +9,13 @@ Loaded when the first such URL is registered; exact URLs are a dict lookup in th
 slashes included, a trailing one too (last segment only).
 """
 
+from .compat import const
 from .urlencoded import decode_text, unquote_bytes
 
-_STR = 0
-_INT = 1
-_PATH = 2
+# Parameter kinds, folded into the code by MicroPython's compiler (no globals).
+_STR = const(0)
+_INT = const(1)
+_PATH = const(2)
 
 
 def compile_url(url):
