@@ -65,8 +65,8 @@ class response:
 
                 reason = reason_for(code)
         parts = ["HTTP/%s %d %s\r\n" % (self.version, code, reason)]
-        for name, value in self.headers.items():
-            parts.append("%s: %s\r\n" % (name, value))
+        for item in self.headers.items():  # (name, value): formatted without a new tuple
+            parts.append("%s: %s\r\n" % item)
         parts.append("\r\n")
         head = "".join(parts)
         lines = len(parts)
