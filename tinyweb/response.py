@@ -11,7 +11,7 @@ are found in `tinyweb.status` on first use, and load CORS (`tinyweb.cors`) or fi
 (`tinyweb.static`) only when called.
 """
 
-from .compat import const, lazy_method
+from .compat import const, lazy_method, ticks_add, ticks_ms
 
 # Longest body send_body() copies behind the head to send both in one write.
 _JOIN_MAX = const(1024)
@@ -39,7 +39,11 @@ class response:
     async def _write(self, data):
         """Write to the client; a write that stalls past request_timeout gets cancelled."""
         req = self._req
-        armed = req is not None and req._arm()
+        # req._arm(), inlined: a method looked up on every write costs a search of the
+        # request's attributes first.
+        armed = req is not None and req._deadline is None and req._task is not None
+        if armed:
+            req._deadline = ticks_add(ticks_ms(), req._timeout)
         writer = self.writer
         writer.write(data)
         await writer.drain()

@@ -184,8 +184,7 @@ class webserver:
         try:
             req = request(stream)
             req._task = current_task()
-            if self._timeout_ms != 3000:  # else the class default: no room in the instance
-                req._timeout = self._timeout_ms
+            req._timeout = self._timeout_ms
             req._deadline = ticks_add(ticks_ms(), self._timeout_ms)
             resp = response(stream)
             resp._req = req
