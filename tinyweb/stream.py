@@ -1,10 +1,11 @@
 """The one seam between the core and the runtimes: what an adapter gives, what the core uses.
 
 The seam is asyncio's own stream API, the part MicroPython's `asyncio.Stream` and CPython's
-`StreamReader`/`StreamWriter` share: on MicroPython the runtime's streams are handed to the
-core as they are, with no wrapper object per connection and no coroutine per write (heap is
-what a board lacks). The other adapters (`tinyweb.adapters`) give objects with exactly the
-methods of `Stream` below, and start listening through a `start_server` of the form below.
+`StreamReader`/`StreamWriter` share: one object per connection, its reads and drains
+awaited, its writes plain calls (no coroutine per write: heap is what a board lacks). On
+MicroPython that object is the adapter's own small Stream over the socket (ssl= connections
+get asyncio's). The adapters (`tinyweb.adapters`) give objects with exactly the methods of
+`Stream` below, and start listening through a `start_server` of the form below.
 
     listener = await adapter.start_server(app._serve_connection, "0.0.0.0", 80, backlog=4)
     ...
