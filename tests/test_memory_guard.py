@@ -32,12 +32,11 @@ pytestmark = pytest.mark.skipif(micropython_binary() is None, reason=NO_MICROPYT
 
 # KiB of -X heapsize, by the interpreter's word size (a 64-bit build's objects are about
 # 1.6 times as large). Measured on 2026-11-30 (hello with 4 clients / every shared case, the
-# case app compiled from .py as here): 32-bit 1.27 build about 31.5 / 68 KiB, PyPI's 64-bit
-# 1.29-preview about 49 / 107 KiB (the shared cases run two apps, each with its buffers).
-# Hello world with 4 clients on 3 slots loads tinyweb.slots (the waiting line) too.
+# case app compiled from .py as here): 32-bit 1.27 build 28 / 68 KiB, PyPI's 64-bit
+# 1.29-preview 44-45 / 107 KiB (the shared cases run two apps, each with its buffers).
 CAPS = {
-    32: {"hello": 34, "cases": 75},
-    64: {"hello": 53, "cases": 117},
+    32: {"hello": 31, "cases": 75},
+    64: {"hello": 48, "cases": 117},
 }
 CLIENTS = 4
 REQUESTS = 200

@@ -18,6 +18,7 @@ needed, so an app that does not use them never holds their code (docs/layout.md)
 
 from .compat import (
     asyncio,
+    const,
     current_task,
     generator_type,
     is_peer_gone,
@@ -29,6 +30,9 @@ from .compat import (
 )
 from .request import _NO_HEADERS, HTTPException, header_filter, request
 from .response import response
+
+# How often a connection waiting for a slot looks again (milliseconds).
+_SLOT_POLL_MS = const(10)
 
 # The answer to a connection there is no room for: no slot nor place in line left
 # (tinyweb.slots), or no heap for its record.
@@ -129,7 +133,7 @@ class webserver:
         self.conns = []
         self.processed_connections = 0
         self._active = 0
-        self._waiting = 0  # connections in line for a slot (tinyweb.slots)
+        self._line = []  # connections waiting for a slot, in arrival order
         self._buffers = []  # one receive buffer per slot, made by the first start
 
     # ---- registering handlers -------------------------------------------------------
@@ -206,11 +210,8 @@ class webserver:
         self.processed_connections += 1
         buffer = None
         try:
-            if self._waiting or self._active >= self.max_concurrency:
-                # The waiting line, stalled heads cut off, the 503: tinyweb.slots.
-                from .slots import wait_for_slot
-
-                if not await wait_for_slot(self, req, resp):
+            if self._line or self._active >= self.max_concurrency:
+                if not await self._wait_for_slot(req, resp):
                     return
             # One receive buffer (and its memoryview) per slot, made when the server
             # started, so a fragmented heap can never refuse one. It is taken from its
@@ -319,6 +320,41 @@ class webserver:
                 await stream.wait_closed()
             except BaseException:  # gone already, or shut down meanwhile
                 pass
+
+    async def _wait_for_slot(self, req, resp):
+        """Every slot is busy, or others wait already: wait in line, True once a slot is
+        free for this connection; False when it was refused (503).
+
+        The line is served in arrival order. Only what a full server rarely does lives in
+        tinyweb.slots: refusing, and cutting off slot holders stalled on their heads
+        (slowloris), looked for once the first in line has waited longer than a head
+        should take.
+        """
+        line = self._line
+        timeout = self._timeout_ms
+        # Places: `backlog`, and one per free slot (the first in line takes it at its next
+        # look); tinyweb.slots finds more, or answers 503.
+        if len(line) >= self.backlog + self.max_concurrency - self._active:
+            from .slots import make_room
+
+            if not await make_room(self, req, resp):
+                return False
+        # Waiting may take up to twice what a head may take, so that clients queued behind
+        # stalled ones get served once those are cut off.
+        req._deadline = ticks_add(req._deadline, timeout)
+        line.append(req)
+        since = ticks_ms()
+        try:
+            while line[0] is not req or self._active >= self.max_concurrency:
+                if line[0] is req and ticks_diff(ticks_ms(), since) > timeout // 6:
+                    from .slots import cut_off_stalled
+
+                    cut_off_stalled(self)
+                await sleep_ms(_SLOT_POLL_MS)
+        finally:
+            line.remove(req)
+        req._deadline = ticks_add(ticks_ms(), timeout)  # now the head's own time
+        return True
 
     # ---- running ----------------------------------------------------------------------
 
