@@ -18,6 +18,7 @@ max_headers = 32  # most header lines (431 past it); unsaved ones cost no memory
 max_body_size = 512  # default per-route body limit (413 past it)
 request_timeout = 3  # seconds for the head; longest stall of any later read or write
 backlog = 2  # listen() backlog, and connections that may wait for a slot
+keep_alive = 10  # most requests one connection may carry (HTTP/1.1 keep-alive; 1: none)
 
 # What the limits were sized for (tests/test_boards.py checks the budget).
 typical_free_heap = 35000  # bytes of gc.mem_free() with Wi-Fi up (above)

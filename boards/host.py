@@ -13,6 +13,7 @@ max_headers = 100  # most header lines (431 past it; Apache's default); unsaved 
 max_body_size = 1024  # default per-route body limit (413 past it)
 request_timeout = 3  # seconds for the head; longest stall of any later read or write
 backlog = 16  # listen() backlog, and connections that may wait for a slot
+keep_alive = 100  # most requests one connection may carry (HTTP/1.1 keep-alive; 1: none)
 
 # What the limits were sized for (tests/test_boards.py checks the budget).
 typical_free_heap = None  # a computer: not the constraint

@@ -120,6 +120,7 @@ def test_preset_has_every_field_in_range(name):
     assert 256 <= p.max_body_size <= 65536
     assert 1 <= p.request_timeout <= 30
     assert 0 <= p.backlog <= 64
+    assert 1 <= p.keep_alive <= 1000
     assert isinstance(p.frozen, bool)
 
 

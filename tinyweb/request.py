@@ -46,7 +46,7 @@ def _wanted(buf, start, n, lengths):
     c = buf[start] | 0x20  # first letter, lower case
     return (
         n in lengths
-        or (c == 99 and (n == 14 or n == 12))  # content-length, content-type
+        or (c == 99 and (n == 14 or n == 12 or n == 10))  # content-length, -type, connection
         or (c == 116 and n == 17)  # transfer-encoding
         or (c == 101 and n == 6)  # expect
     )
@@ -74,6 +74,11 @@ class request:
     route = None
     path_params = {}  # never mutated: the server sets a new dict when there are parameters
     _body_left = 0  # body bytes announced and not yet read
+    # HTTP/1.1 keep-alive: whether the client keeps the connection after this request (a
+    # 1.1 request without "Connection: close", or a 1.0 one with "keep-alive"), and how many
+    # requests the connection carried before this one.
+    _keep = False
+    _served = 0
     _framed = False  # a Content-Length was given
     # The watchdog's view: the task serving this connection and when it runs out of time
     # (a ticks_ms value; None while the handler works without waiting on the client).
@@ -206,6 +211,7 @@ class request:
         saved, lengths = save_headers
         count = 0
         hosts = 0
+        connection = b""
         buf = self._buf
         while True:
             start = self._pos
@@ -233,6 +239,12 @@ class request:
                     raise HTTPException(400)
                 if self.chunked:
                     raise HTTPException(400 if self._framed else 411)
+                if (
+                    b"keep-alive" in connection
+                    if self.version == b"HTTP/1.0"
+                    else b"close" not in connection
+                ):
+                    self._keep = True
                 return
             colon = buf.find(b":", start, end)
             # RFC 9112 section 5: no empty name, no white space before the colon, no obsolete
@@ -277,6 +289,8 @@ class request:
                 self.chunked = True
             elif name == b"expect":
                 self.expect_continue = value.lower() == b"100-continue"
+            elif name == b"connection":
+                connection = value.lower()
             key = saved.get(name)
             if key is not None:
                 self.headers[key] = value

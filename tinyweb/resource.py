@@ -93,9 +93,11 @@ async def restful_resource_handler(req, resp, **params):
     plain = isinstance(res, (dict, list, tuple))
     if not plain and hasattr(res, "__await__"):  # CPython coroutine
         res = await res
-    # Like TinyWeb: REST answers are HTTP/1.1 with Connection: close, CORS headers included.
+    # Like TinyWeb: REST answers are HTTP/1.1 with Connection: close, CORS headers included;
+    # unless the client keeps the connection (tinyweb.keepalive).
     resp.version = "1.1"
-    resp.headers["Connection"] = "close"
+    if not req._keep:
+        resp.headers["Connection"] = "close"
     resp.add_access_control_headers()
     if plain:
         pass

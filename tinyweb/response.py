@@ -28,6 +28,7 @@ class response:
     is_head = False  # answering a HEAD: the head goes out, the body does not
     params = {}  # the route's CORS options, set by the server
     _req = None  # the request: its deadline is armed around every write
+    _kept = False  # the head said "Connection: keep-alive": another request may follow
     # The connection's receive buffer, lent for send_file once the request holds nothing
     # more in it (no body): a static file is sent without allocating a buffer.
     _buf = None
@@ -71,6 +72,11 @@ class response:
         parts = ["HTTP/%s %d %s\r\n" % (self.version, code, reason)]
         for item in self.headers.items():  # (name, value): formatted without a new tuple
             parts.append("%s: %s\r\n" % item)
+        req = self._req
+        if req is not None and req._keep:  # the client keeps the connection: tinyweb.keepalive
+            from .keepalive import add_header
+
+            add_header(self, parts)
         parts.append("\r\n")
         head = "".join(parts)
         lines = len(parts)

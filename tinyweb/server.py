@@ -78,9 +78,11 @@ class webserver:
                      later read or write may stall
     max_concurrency  connections served at once; more wait (up to `backlog` of them)
     backlog          listen() backlog, and how many connections may wait for a slot
+    keep_alive       most requests one HTTP/1.1 connection may carry (1: close after each)
     debug            put the traceback into the body of a 500
     board            a preset from `tinyweb.boards` (module, dict or name); detected if None
-    buffer_size, max_line, max_headers, max_body_size override the preset's limits.
+    buffer_size, max_line, max_headers, max_body_size, keep_alive override the preset's
+                     limits.
     cors             True (TinyWeb's "*"), False, or a list of origins: CORS answers
     allowed_hosts    None, or the Host names the device answers (421 for others)
                      (both: tinyweb.lockdown, docs/security.md)
@@ -88,6 +90,7 @@ class webserver:
 
     catch_all_handler = None
     _guard = None  # what cors= and allowed_hosts= asked for (tinyweb.lockdown)
+    _kept = False  # a connection was kept for another request once (tinyweb.keepalive)
     _out_of_memory = False  # said once that a new connection found no heap
     _listener = None
     _watchdog = None
@@ -103,6 +106,7 @@ class webserver:
         max_line=None,
         max_headers=None,
         max_body_size=None,
+        keep_alive=None,
         **lockdown,
     ):
         from .presets import apply
@@ -120,6 +124,7 @@ class webserver:
                 "max_line": max_line,
                 "max_headers": max_headers,
                 "max_body_size": max_body_size,
+                "keep_alive": keep_alive,
             },
             lockdown,
         )
@@ -229,76 +234,88 @@ class webserver:
             # (which read on for a while) included: the buffer is the slot.
             self._active += 1
             req._lend(buffer[0], buffer[1], self.max_line)
-            await req.read_request_line()
-            path = req.path
-            routes = self.routes.get(path)
-            params = None
-            if routes is None:
-                if self.patterns:
-                    from .params import find
-
-                    routes, params = find(self.patterns, path)
-                if routes is None and self.catch_all_handler is not None:
-                    routes = [self.catch_all_handler]
-            method = req.method
-            route = None
-            if routes is not None:
-                for r in routes:
-                    if method in r.methods:
-                        route = r
-                        break
-                else:
-                    if method == b"HEAD":  # answered by GET, without the body
-                        for r in routes:
-                            if b"GET" in r.methods:
-                                route = r
-            if self._guard is None:
-                await req.read_headers(
-                    route.save_headers if route is not None else None, self.max_headers
-                )
-            else:  # and Host and Origin checked: tinyweb.lockdown
-                await self._guard.read_headers(req, route, self.max_headers)
-            req._deadline = None  # the head arrived in time
-            if route is None:
+            # One request after another while the client keeps the connection (HTTP/1.1
+            # keep-alive, answers with a known length; tinyweb.keepalive): else just one.
+            while True:
+                await req.read_request_line()
+                path = req.path
+                routes = self.routes.get(path)
+                params = None
                 if routes is None:
-                    raise HTTPException(404)
-                # 405 with Allow, or the automatic answer to OPTIONS (CORS preflight).
-                from .cors import no_route_for_method
+                    if self.patterns:
+                        from .params import find
 
-                await no_route_for_method(req, resp, routes)
-                return
-            req.route = route
-            if params:
-                req.path_params = params
-            resp.params = route.params
-            if req._body_left:
-                if req.content_length > route.max_body_size:
-                    raise HTTPException(413)
-                req.max_body_size = route.max_body_size
-            else:
-                resp._buf = req._buf
-            if method == b"HEAD":
-                resp.is_head = True
-            if params:
-                result = route.handler(req, resp, **params)
-            else:
-                result = route.handler(req, resp)
-            # A generator first: every coroutine is one on MicroPython, where hasattr() costs.
-            if result is not None and (
-                isinstance(result, generator_type) or hasattr(result, "__await__")
-            ):
-                await result
-            if not resp.headers_sent:
-                # The handler chose a status (or none) but sent nothing: an empty answer.
-                resp.headers["Content-Length"] = "0"
-                await resp._send_headers()
-            if req._body_left:
-                # A body the handler did not read: take it in, so that closing does not reset
-                # the client before it has read our answer.
-                from .body import discard
+                        routes, params = find(self.patterns, path)
+                    if routes is None and self.catch_all_handler is not None:
+                        routes = [self.catch_all_handler]
+                method = req.method
+                route = None
+                if routes is not None:
+                    for r in routes:
+                        if method in r.methods:
+                            route = r
+                            break
+                    else:
+                        if method == b"HEAD":  # answered by GET, without the body
+                            for r in routes:
+                                if b"GET" in r.methods:
+                                    route = r
+                if self._guard is None:
+                    await req.read_headers(
+                        route.save_headers if route is not None else None, self.max_headers
+                    )
+                else:  # and Host and Origin checked: tinyweb.lockdown
+                    await self._guard.read_headers(req, route, self.max_headers)
+                req._deadline = None  # the head arrived in time
+                if req._keep and req._served + 1 >= self.keep_alive:
+                    req._keep = False  # its last request: the answer closes the connection
+                if route is None:
+                    if routes is None:
+                        raise HTTPException(404)
+                    # 405 with Allow, or the automatic answer to OPTIONS (CORS preflight).
+                    from .cors import no_route_for_method
 
-                req._arm()
-                await discard(req, req._body_left)
+                    await no_route_for_method(req, resp, routes)
+                else:
+                    req.route = route
+                    if params:
+                        req.path_params = params
+                    resp.params = route.params
+                    if req._body_left:
+                        if req.content_length > route.max_body_size:
+                            raise HTTPException(413)
+                        req.max_body_size = route.max_body_size
+                    else:
+                        resp._buf = req._buf
+                    if method == b"HEAD":
+                        resp.is_head = True
+                    if params:
+                        result = route.handler(req, resp, **params)
+                    else:
+                        result = route.handler(req, resp)
+                    # A generator first: every coroutine is one on MicroPython, where
+                    # hasattr() costs.
+                    if result is not None and (
+                        isinstance(result, generator_type) or hasattr(result, "__await__")
+                    ):
+                        await result
+                    if not resp.headers_sent:
+                        # The handler chose a status (or none) but sent nothing: an empty
+                        # answer.
+                        resp.headers["Content-Length"] = "0"
+                        await resp._send_headers()
+                if req._body_left:
+                    # A body the handler did not read: take it in, so that closing (or the
+                    # next request) does not meet it.
+                    from .body import discard
+
+                    req._arm()
+                    await discard(req, req._body_left)
+                if not resp._kept:
+                    break
+                from .keepalive import next_request
+
+                req, resp = next_request(self, req, resp)
         except Exception as e:
             # Bad input, a handler's exception, a timeout, a full server: all answered (or
             # logged) by tinyweb.status, which only an app that meets one ever loads.
@@ -346,7 +363,9 @@ class webserver:
         since = ticks_ms()
         try:
             while line[0] is not req or self._active >= self.max_concurrency:
-                if line[0] is req and ticks_diff(ticks_ms(), since) > timeout // 6:
+                # First in line: a kept-alive connection idle between requests gives way at
+                # once, a head stalled in its slot once it is late (tinyweb.slots).
+                if line[0] is req and (self._kept or ticks_diff(ticks_ms(), since) > timeout // 6):
                     from .slots import cut_off_stalled
 
                     cut_off_stalled(self)

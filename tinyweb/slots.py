@@ -15,6 +15,8 @@ come back. Honest clients send their head in one go, so:
 - once the first in line has waited longer than a sixth of `request_timeout` (0.5 s by
   default), the slot holder that has spent longest on its head, if that is longer than
   the same sixth, is cut off with a 408 and its slot goes to the first in line;
+- a kept-alive connection idle between two requests gives way to the first in line at
+  once (closed without an answer, as HTTP allows; tinyweb.keepalive);
 - a connection that finds the line full is refused with 503, and read until the client
   closes (bounded), so that closing does not reset the connection before the client has
   read the answer.
@@ -59,8 +61,18 @@ async def make_room(app, req, resp):
 
 
 def cut_off_stalled(app):
-    """Cut off the slot holder longest on its head once that is longer than a sixth of the
-    timeout, as the watchdog would at its end: answered 408 by its own task."""
+    """Free a slot for the first in line, if one can be: close a kept-alive connection
+    idle between two requests (quietly, as it may be at any time), else cut off the slot
+    holder longest on its head once that is longer than a sixth of the timeout, as the
+    watchdog would at its end (answered 408 by its own task)."""
+    if app._kept:
+        from .keepalive import is_idle
+
+        for req in app.conns:
+            if req._buf is not None and req._deadline is not None and is_idle(req):
+                req._deadline = None
+                req._task.cancel()
+                return
     oldest = _heads(app)[1]
     timeout = app._timeout_ms
     # Deadlines before this belong to heads begun over timeout / 6 ago.

@@ -130,10 +130,14 @@ async def on_error(app, req, resp, exc):
     for one that waited too long for a slot). Never raises.
     """
     try:
+        # An error ends the connection: its answer must not promise another request.
+        req._keep = False
         if exc is None:
             req._deadline = None
             if resp.headers_sent:
                 return
+            if req._served and req.method == b"" and req._pos == req._len:
+                return  # a kept connection idle past its time: closed without an answer
             if req._buf is None:  # it waited too long for a slot
                 from .slots import refuse
 

@@ -292,7 +292,9 @@ CASES = [
     # --- REST resources
     dict(
         name="resource GET list",
-        request=req("GET /api/customers HTTP/1.0"),
+        # Closed like TinyWeb's REST answers (an HTTP/1.1 client that keeps the connection
+        # gets keep-alive instead: tests/test_keepalive.py).
+        request=req("GET /api/customers HTTP/1.0", ["Connection: close"]),
         status=200,
         version="HTTP/1.1",
         headers={"connection": "close", "content-type": JSON, "access-control-allow-origin": "*"},
