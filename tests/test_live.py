@@ -27,6 +27,7 @@ from support.ws_client import (
     frame,
     handshake,
 )
+from test_examples import run_example  # noqa: F401 - fixture
 from test_micropython_unix import lib, micropython  # noqa: F401 - fixtures
 
 SERVE_LIVE = os.path.join(MP_TESTS, "serve_live.py")
@@ -89,6 +90,7 @@ def no_traceback(live):
 
 def test_handshake_and_echo_text_and_binary(live):
     ws = WSClient(live.port, "/ws")  # checks 101, Upgrade, Connection, Sec-WebSocket-Accept
+    assert ws.response.startswith("HTTP/1.1 101 Switching Protocols\r\n")
     assert accept_key("dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="  # RFC's
     ws.send_frame(OP_TEXT, "héllo".encode())
     assert ws.recv_frame() == (True, OP_TEXT, "héllo".encode())
@@ -257,6 +259,29 @@ def test_client_that_stops_reading_does_not_block_the_server(live):
     no_traceback(live)
 
 
+def test_websockets_package_client(live):
+    """The `websockets` package (PyPI), as a Python client app would use it."""
+    client = pytest.importorskip("websockets.sync.client")
+    from websockets.exceptions import ConnectionClosedError
+
+    url = "ws://127.0.0.1:%d" % live.port
+    with client.connect(url + "/ws", open_timeout=TIMEOUT, close_timeout=TIMEOUT) as ws:
+        ws.send("hello ✓")
+        assert ws.recv(TIMEOUT) == "hello ✓"
+        ws.send(bytes(range(200)))
+        assert ws.recv(TIMEOUT) == bytes(range(200))
+        ws.send(["frag", "men", "ts"])  # one message in three frames
+        assert ws.recv(TIMEOUT) == "fragments"
+        assert ws.ping(b"x").wait(TIMEOUT)  # answered with a pong
+    assert ws.close_code == 1000
+    with client.connect(url + "/small", open_timeout=TIMEOUT, close_timeout=TIMEOUT) as ws:
+        ws.send("x" * 101)
+        with pytest.raises(ConnectionClosedError) as closed:
+            ws.recv(TIMEOUT)
+        assert closed.value.rcvd.code == 1009
+    assert live.wait_for(lambda s: len(s["ws"]) == 2)["ws"] == [1000, 1009]
+
+
 # ---- Server-Sent Events -------------------------------------------------------------
 
 
@@ -308,3 +333,40 @@ def test_event_stream(live):
     for resp in conns:
         assert read_event(resp) == {"retry": "500"}
         resp.close()
+
+
+# ---- examples/live.py ---------------------------------------------------------------
+
+
+@pytest.fixture(params=["cpython", "micropython"])
+def live_example(request):
+    """examples/live.py started by its one command; its port."""
+    if request.param == "cpython":
+        return request.getfixturevalue("run_example")("live.py")
+    micropython_or_skip()
+    from test_micropython_unix import example
+
+    return example(request.getfixturevalue("micropython"), "live.py").port
+
+
+def test_live_example(live_example):
+    port = live_example
+    status, _, headers, page = http_request(port, "GET", "/")
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    assert b"new WebSocket(" in page and b'new EventSource("/events")' in page
+    assert b"<script src" not in page  # no CDN: the page is whole
+    ws = WSClient(port, "/ws")
+    ws.send_frame(OP_TEXT, b"hi there")
+    assert ws.recv_message() == (OP_TEXT, b"echo: hi there")
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    conn.request("GET", "/events")
+    resp = conn.getresponse()
+    assert resp.getheader("Content-Type") == "text/event-stream"
+    for n in (1, 2):
+        event = read_event(resp)
+        assert (event["event"], json.loads(event["data"])) == ("tick", {"count": n})
+    resp.close()
+    conn.close()
+    ws.send_frame(OP_CLOSE, b"\x03\xe8")
+    assert ws.recv_close() == (1000, "")
+    ws.close()
