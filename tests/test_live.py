@@ -29,6 +29,7 @@ from support.ws_client import (
 )
 from test_examples import run_example  # noqa: F401 - fixture
 from test_micropython_unix import lib, micropython  # noqa: F401 - fixtures
+from tinyweb.adapters import circuitpython_socketpool
 
 SERVE_LIVE = os.path.join(MP_TESTS, "serve_live.py")
 REQUEST_TIMEOUT = 2  # seconds: the server's request_timeout in these tests
@@ -61,10 +62,16 @@ class Live:
             time.sleep(0.1)
 
 
-@pytest.fixture(params=["cpython", "micropython"])
+@pytest.fixture(params=["cpython", "socketpool", "micropython"])
 def live(request, serve, capsys):
-    if request.param == "cpython":
-        port = serve(load_serve_live().make_app(request_timeout=REQUEST_TIMEOUT))
+    """The app on CPython's asyncio adapter, on the CircuitPython adapter (CPython's socket
+    module as the pool), or on MicroPython's unix port."""
+    if request.param != "micropython":
+        app = load_serve_live().make_app(request_timeout=REQUEST_TIMEOUT)
+        if request.param == "cpython":
+            port = serve(app)
+        else:
+            port = serve(app, adapter=circuitpython_socketpool, pool=socket)
         seen = []
 
         def output():
@@ -145,6 +152,17 @@ def test_server_closes_with_its_code_and_path_parameters(live):
     assert ws.at_eof()
     ws.close()
     assert live.wait_for(lambda s: s["ws"])["ws"] == [4000]
+
+
+def test_handler_that_raises_closes_with_1011(live):
+    ws = WSClient(live.port, "/boom")
+    ws.send_frame(OP_TEXT, b"go")
+    assert ws.recv_close()[0] == 1011
+    ws.send_frame(OP_CLOSE, b"\x03\xf3")
+    assert ws.at_eof()
+    ws.close()
+    assert "ValueError" in live.output()  # logged, as any handler's error
+    assert http_request(live.port, "GET", "/stats")[0] == 200
 
 
 @pytest.mark.parametrize(

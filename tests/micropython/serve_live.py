@@ -60,6 +60,11 @@ def make_app(**options):
         await ws.close(4000, "done")
         stats["ws"].append(ws.close_code)
 
+    @app.websocket("/boom")
+    async def boom(req, ws):
+        await ws.receive()
+        raise ValueError("the handler failed")
+
     @app.websocket("/flood")
     async def flood(req, ws):
         block = b"x" * 1024
