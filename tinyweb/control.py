@@ -94,14 +94,9 @@ def websocket(app, url, **kwargs):
     Options: max_message_size (bytes; default the preset's max_body_size), ping_interval
     (seconds, default 30; 0: never), save_headers, and the CORS options of add_route.
     """
+    from .websocket import decorator
 
-    def _websocket(f):
-        from .websocket import add_route
-
-        add_route(app, url, f, kwargs)
-        return f
-
-    return _websocket
+    return decorator(app, url, kwargs)
 
 
 def catchall(app):

@@ -53,6 +53,16 @@ PING_INTERVAL = 30
 _LINGER_BYTES = const(16384)
 
 
+def decorator(app, url, options):
+    """What @app.websocket(url, **options) returns (tinyweb.control)."""
+
+    def _websocket(f):
+        add_route(app, url, f, options)
+        return f
+
+    return _websocket
+
+
 def add_route(app, url, handler, options):
     """Register `handler(req, ws, **path_params)` for WebSocket upgrades on `url` (GET).
 
