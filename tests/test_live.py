@@ -260,6 +260,19 @@ def test_abrupt_disconnect_mid_frame_ends_the_handler(live):
     no_traceback(live)
 
 
+def test_frame_stalled_halfway_is_cut_off(live):
+    """A frame begun and never finished (a slowloris on a WebSocket): dropped once it has
+    stalled request_timeout, and the handler's receive() returns None."""
+    ws = WSClient(live.port, "/ws")
+    ws.send(frame(OP_TEXT, b"z" * 100)[:50])
+    started = time.monotonic()
+    assert ws.at_eof()
+    assert time.monotonic() - started >= REQUEST_TIMEOUT - 0.5
+    ws.close()
+    assert live.wait_for(lambda s: s["ws"])["ws"] == [1006]
+    no_traceback(live)
+
+
 def test_client_that_stops_reading_does_not_block_the_server(live):
     """/flood sends 1 KB messages as fast as it can; the client reads none. The server
     keeps answering others, and cuts the flood off once a send stalls request_timeout."""
