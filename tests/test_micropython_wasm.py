@@ -97,3 +97,16 @@ def test_board_presets_leave_the_heap_after_setup(run, lib):
     assert "boards" not in proc.out.split("loaded", 1)[1].split("\n", 1)[0]
     assert "attributes False False" in proc.out
     assert "again 2 512 512" in proc.out  # a preset by name, with an override, still works
+
+
+def test_websocket_and_event_stream_in_memory(run, lib):
+    """WebSocket frames both ways (echo, pong, fragments, close codes 1009/1002/1007) and an
+    event stream on the 32-bit interpreter, through the in-memory adapter; a plain route
+    loads neither module (tests/micropython/live_in_memory.py)."""
+    proc = run({lib: "/lib", MP_TESTS: "/app"}, "/app/live_in_memory.py")
+    assert proc.returncode == 0, explain(proc)
+    assert "live: 10 passed, 0 failed" in proc.out, explain(proc)
+    assert (
+        "plain route loaded ['tinyweb.compat', 'tinyweb.request', 'tinyweb.response', "
+        "'tinyweb.server']" in proc.out
+    ), explain(proc)

@@ -87,6 +87,18 @@ def static(app, url, folder, max_age=None):
     mount(app, url, folder, max_age)
 
 
+def websocket(app, url, **kwargs):
+    """Decorator for a WebSocket handler: @app.websocket('/ws'), then
+    `async def handler(req, ws, **path_params)` (tinyweb.websocket, docs/live.md).
+
+    Options: max_message_size (bytes; default the preset's max_body_size), ping_interval
+    (seconds, default 30; 0: never), save_headers, and the CORS options of add_route.
+    """
+    from .websocket import decorator
+
+    return decorator(app, url, kwargs)
+
+
 def catchall(app):
     """Decorator for the handler of every path no route matches (instead of a 404)."""
 
@@ -155,5 +167,6 @@ class ServerMethods:
     post = post
     catchall = catchall
     static = static
+    websocket = websocket
     add_resource = add_resource
     resource = resource

@@ -109,6 +109,14 @@ async def send_file(
     await send_file(resp, filename, content_type, content_encoding, max_age, buf_size, root)
 
 
+async def event_stream(resp, retry=None):
+    """Start a Server-Sent Events answer (text/event-stream); returns the stream to
+    `await sse.send(data, event='tick')` on (tinyweb.sse, docs/live.md)."""
+    from .sse import event_stream
+
+    return await event_stream(resp, retry)
+
+
 class ResponseMethods:
     """The methods a response finds here on first use: `resp.error(404)` and so on."""
 
@@ -120,6 +128,7 @@ class ResponseMethods:
     redirect = redirect
     add_access_control_headers = add_access_control_headers
     send_file = send_file
+    event_stream = event_stream
 
 
 async def on_error(app, req, resp, exc):
