@@ -227,12 +227,14 @@ class request:
                 continue
             if start == end:
                 # RFC 9112: an HTTP/1.1 request has exactly one Host, and a body framed by
-                # Content-Length or Transfer-Encoding, never both (411 for chunked: bodies
-                # are read by length).
+                # Content-Length or Transfer-Encoding, never both. A chunked body is read
+                # by tinyweb.stream_body (-1: at its first chunk-size line).
                 if hosts > 1 or (hosts == 0 and self.version != b"HTTP/1.0"):
                     raise HTTPException(400)
                 if self.chunked:
-                    raise HTTPException(400 if self._framed else 411)
+                    if self._framed:
+                        raise HTTPException(400)
+                    self._body_left = -1
                 return
             colon = buf.find(b":", start, end)
             # RFC 9112 section 5: no empty name, no white space before the colon, no obsolete
