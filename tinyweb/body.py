@@ -8,7 +8,7 @@ Loaded the first time an app calls one (`request.__getattr__` finds them in
     req.query()                               # {'q': 'a b'} for /search?q=a+b
 """
 
-from .compat import const
+from .compat import const, lazy_method
 from .request import HTTPException, _wanted
 
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
@@ -178,3 +178,14 @@ class RequestMethods:
 
     query = query
     path_text = path_text
+
+
+def attribute(req, name):
+    """What `req.name` is when the request has no such attribute: `req.cookies` (parsed once,
+    then kept on the request), or a method of RequestMethods bound to the request."""
+    if name == "cookies":
+        from .cookies import request_cookies
+
+        req.cookies = cookies = request_cookies(req)
+        return cookies
+    return lazy_method(req, RequestMethods, name)

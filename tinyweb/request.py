@@ -11,7 +11,7 @@ loaded on first use.
         form = await req.read_parse_form_data()   # {'user': 'ann'}
 """
 
-from .compat import lazy_method, ticks_add, ticks_ms
+from .compat import ticks_add, ticks_ms
 
 
 class HTTPException(Exception):
@@ -284,8 +284,9 @@ class request:
                 self.headers[key] = value
 
     def __getattr__(self, name):
-        # read_body(), read_parse_form_data(), query() and path_text(): tinyweb.body's
-        # RequestMethods, loaded the first time an app calls one.
-        from .body import RequestMethods
+        # read_body(), read_parse_form_data(), query(), path_text(), read_into(),
+        # body_chunks(), parts() and the `cookies` attribute: found by tinyweb.body, loaded
+        # the first time an app asks for one.
+        from .body import attribute
 
-        return lazy_method(self, RequestMethods, name)
+        return attribute(self, name)

@@ -121,6 +121,16 @@ class ResponseMethods:
     add_access_control_headers = add_access_control_headers
     send_file = send_file
 
+    def set_cookie(resp, name, value, **attributes):
+        from .cookies import set_cookie
+
+        set_cookie(resp, name, value, **attributes)
+
+    def delete_cookie(resp, name, path="/", domain=None):
+        from .cookies import delete_cookie
+
+        delete_cookie(resp, name, path, domain)
+
 
 async def on_error(app, req, resp, exc):
     """Answer what went wrong with one connection, if an answer can still go out.
