@@ -1,0 +1,294 @@
+"""What web apps on a board need besides routes: cookies, REST answers HTTP allows, auth,
+hooks and error handlers, the in-memory test client (issue 11, items 4-8).
+
+Over real sockets with http.client, curl and adafruit_requests where the network is the
+point; through tinyweb.testing.TestClient where it is not.
+"""
+
+import asyncio
+import http.client
+import json
+import shutil
+import socket
+import subprocess
+
+import adafruit_requests
+import pytest
+from conftest import TIMEOUT, http_request, raw_request
+
+import tinyweb
+from tinyweb.testing import TestClient
+
+
+def run(coro):
+    return asyncio.new_event_loop().run_until_complete(coro)
+
+
+def status_line(raw):
+    return raw.split(b"\r\n", 1)[0]
+
+
+# ---- cookies ------------------------------------------------------------------------------
+
+
+def cookie_app():
+    app = tinyweb.webserver()
+
+    @app.route("/", save_headers=["Cookie"])
+    async def index(req, resp):
+        visits = int(req.cookies.get("visits", "0")) + 1
+        resp.set_cookie("visits", str(visits), max_age=3600, http_only=True, same_site="Lax")
+        resp.set_cookie("theme", "dark", path="/", secure=True)
+        if visits > 2:
+            resp.delete_cookie("theme")
+        await resp.send_body("visit %d" % visits)
+
+    @app.route("/unsaved")
+    async def unsaved(req, resp):
+        await resp.send_body(repr(req.cookies))
+
+    @app.route("/inject")
+    async def inject(req, resp):
+        resp.set_cookie("a", "x\r\nX-Evil: 1")
+
+    @app.route("/inject_path")
+    async def inject_path(req, resp):
+        resp.set_cookie("a", "1", path="/\r\nX-Evil: 1")
+
+    return app
+
+
+def test_two_set_cookie_headers_reach_http_client(serve):
+    port = serve(cookie_app())
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    conn.request("GET", "/", headers={"Cookie": "visits=4; other=1"})
+    r = conn.getresponse()
+    assert r.read() == b"visit 5"
+    cookies = [v for k, v in r.getheaders() if k.lower() == "set-cookie"]
+    conn.close()
+    assert cookies == [
+        "visits=5; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax",
+        "theme=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/",
+    ]
+
+
+def test_cookie_jar_round_trip_with_curl(serve, tmp_path):
+    if not shutil.which("curl"):
+        pytest.skip("curl is not installed")
+    port = serve(cookie_app())
+    jar = str(tmp_path / "jar")
+    bodies = []
+    for _ in range(2):
+        out = subprocess.run(
+            ["curl", "-s", "-b", jar, "-c", jar, "http://127.0.0.1:%d/" % port],
+            capture_output=True,
+            timeout=TIMEOUT,
+        )
+        bodies.append(out.stdout)
+    assert bodies == [b"visit 1", b"visit 2"]
+    with open(jar) as f:
+        saved = f.read()
+    assert "\tvisits\t2" in saved
+
+
+def test_cookies_need_the_route_to_save_the_header(serve):
+    port = serve(cookie_app())
+    status, _, _, _ = http_request(port, "GET", "/unsaved", headers={"Cookie": "a=1"})
+    assert status == 500  # RuntimeError: "add save_headers=['Cookie'] to the route"
+
+
+def test_set_cookie_refuses_what_would_split_the_header(serve):
+    port = serve(cookie_app())
+    for path in ("/inject", "/inject_path"):
+        raw = raw_request(port, b"GET %s HTTP/1.0\r\n\r\n" % path.encode())
+        assert status_line(raw) == b"HTTP/1.0 500 Internal Server Error", path
+        assert b"X-Evil" not in raw
+    assert http_request(port, "GET", "/")[0] == 200
+
+
+def test_a_list_header_value_is_checked_line_by_line(serve):
+    app = tinyweb.webserver()
+
+    @app.route("/")
+    async def index(req, resp):
+        resp.headers["Link"] = ["</a.css>; rel=preload", "</b.js>\nX-Evil: 1"]
+        await resp.send_body("x")
+
+    port = serve(app)
+    raw = raw_request(port, b"GET / HTTP/1.0\r\n\r\n")
+    assert status_line(raw) == b"HTTP/1.0 500 Internal Server Error" and b"X-Evil" not in raw
+
+
+def test_cookie_parsing():
+    from tinyweb.cookies import parse
+
+    assert parse(b'a=1; b="two"; junk; c=; a=9; =x') == {"a": "1", "b": "two", "c": ""}
+
+
+def test_test_client_keeps_cookies():
+    async def go():
+        client = TestClient(cookie_app())
+        texts = []
+        for _ in range(3):
+            r = await client.get("/")
+            texts.append((r.text, sorted(client.cookies)))
+        return texts
+
+    assert run(go()) == [
+        ("visit 1", ["theme", "visits"]),
+        ("visit 2", ["theme", "visits"]),
+        ("visit 3", ["visits"]),
+    ]
+
+
+# ---- REST answers HTTP allows ------------------------------------------------------------
+
+
+def rest_app():
+    app = tinyweb.webserver()
+
+    @app.resource("/none", method="DELETE")
+    def none(data, headers):
+        return None
+
+    @app.resource("/none204", method="DELETE")
+    def none204(data, headers):
+        return None, 204
+
+    @app.resource("/dict204")
+    def dict204(data, headers):
+        return {"ignored": True}, 204
+
+    @app.resource("/not_modified")
+    def not_modified(data, headers):
+        return "x", 304, {"ETag": '"1"'}
+
+    @app.resource("/text")
+    def text(data, headers):
+        return "plain \u2603"
+
+    @app.resource("/json_text")
+    def json_text(data, headers):
+        return '{"a": 1}', 200, {"Content-Type": "application/json"}
+
+    @app.resource("/both", method="POST")
+    def both(data, headers):
+        return data
+
+    @app.resource("/accepted", method="POST")
+    def accepted(data, headers):
+        return {"queued": True}, 202
+
+    return app
+
+
+def test_none_is_an_empty_204_and_204_304_carry_no_body(serve):
+    port = serve(rest_app())
+    for path in ("/none", "/none204"):
+        raw = raw_request(port, b"DELETE %s HTTP/1.0\r\n\r\n" % path.encode())
+        head, body = raw.split(b"\r\n\r\n", 1)
+        assert head.startswith(b"HTTP/1.1 204 No Content\r\n"), path
+        assert body == b"" and b"Content-Length" not in head and b"Content-Type" not in head
+    raw = raw_request(port, b"GET /dict204 HTTP/1.0\r\n\r\n")
+    assert raw.startswith(b"HTTP/1.1 204 No Content\r\n") and raw.endswith(b"\r\n\r\n")
+    status, _, headers, body = http_request(port, "GET", "/not_modified")
+    assert (status, body, headers["etag"]) == (304, b"", '"1"')
+
+
+def test_str_result_is_text_and_can_be_labelled_json(serve):
+    port = serve(rest_app())
+    status, _, headers, body = http_request(port, "GET", "/text")
+    assert (headers["content-type"], body) == ("text/plain; charset=utf-8", "plain \u2603".encode())
+    status, _, headers, body = http_request(port, "GET", "/json_text")
+    assert (headers["content-type"], json.loads(body)) == ("application/json", {"a": 1})
+
+
+def test_query_string_wins_over_the_body_for_the_same_field(serve):
+    port = serve(rest_app())
+    status, _, _, body = http_request(
+        port,
+        "POST",
+        "/both?name=query&q=1",
+        body=b"name=body&b=2",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert json.loads(body) == {"name": "query", "q": "1", "b": "2"}
+
+
+@pytest.mark.parametrize(
+    "code,reason",
+    [
+        (202, "Accepted"),
+        (206, "Partial Content"),
+        (303, "See Other"),
+        (307, "Temporary Redirect"),
+        (308, "Permanent Redirect"),
+        (401, "Unauthorized"),
+        (409, "Conflict"),
+        (410, "Gone"),
+        (415, "Unsupported Media Type"),
+        (422, "Unprocessable Content"),
+        (429, "Too Many Requests"),
+        (503, "Service Unavailable"),
+        (504, "Gateway Timeout"),
+    ],
+)
+def test_reason_phrases(serve, code, reason):
+    app = tinyweb.webserver()
+
+    @app.route("/")
+    async def index(req, resp):
+        resp.code = code
+        await resp.send_body("x")
+
+    port = serve(app)
+    assert (
+        status_line(raw_request(port, b"GET / HTTP/1.0\r\n\r\n"))
+        == ("HTTP/1.0 %d %s" % (code, reason)).encode()
+    )
+
+
+def test_rest_answers_through_adafruit_requests(serve):
+    port = serve(rest_app())
+    session = adafruit_requests.Session(socket, None)
+    r = session.post("http://127.0.0.1:%d/accepted" % port, json={})
+    assert (r.status_code, r.json()) == (202, {"queued": True})
+    r.close()
+    r = session.delete("http://127.0.0.1:%d/none" % port)
+    assert (r.status_code, r.content) == (204, b"")
+    r.close()
+
+
+# ---- the test client ----------------------------------------------------------------------
+
+
+def test_test_client_status_headers_body_json():
+    app = rest_app()
+
+    @app.route("/echo", methods=["POST"], save_headers=["X-Token"])
+    async def echo(req, resp):
+        form = await req.read_parse_form_data()
+        form["token"] = req.headers.get(b"X-Token", b"").decode()
+        await resp.send_body(json.dumps(form), "application/json")
+
+    @app.resource("/stream")
+    def stream(data, headers):
+        yield '{"a": '
+        yield "1}"
+
+    async def go():
+        client = TestClient(app)
+        a = await client.post("/echo", json={"x": 1}, headers={"X-Token": "t"})
+        b = await client.post("/echo", form={"name": "J\u00fcrgen B&B"})
+        c = await client.get("/stream")
+        d = await client.get("/nowhere")
+        e = await client.head("/text")
+        return a, b, c, d, e
+
+    a, b, c, d, e = run(go())
+    assert (a.status, a.reason, a.headers["content-type"]) == (200, "OK", "application/json")
+    assert a.json() == {"x": 1, "token": "t"}
+    assert b.json() == {"name": "J\u00fcrgen B&B", "token": ""}
+    assert (c.headers["transfer-encoding"], c.json()) == ("chunked", {"a": 1})
+    assert (d.status, d.text) == (404, "404 Not Found\n")
+    assert (e.status, e.body, e.headers["content-length"]) == (200, b"", "9")
