@@ -169,7 +169,7 @@ def test_chunked_json_to_a_rest_resource_and_bad_framing(serve):
     for bad in (b"4\r\n{}\r\n", b"zz\r\n{}\r\n0\r\n\r\n", b"2\r\n{}XX0\r\n\r\n", b"-2\r\n{}\r\n"):
         assert raw_request(port, chunked + bad)[8:13] == b" 400 ", bad
     both = head + b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
-    assert raw_request(port, both).startswith(b"HTTP/1.0 400 ")
+    assert raw_request(port, both)[8:13] == b" 400 "
 
 
 def endless_chunks(port, path, limit_bytes=4 * 1024 * 1024, limit_s=20):

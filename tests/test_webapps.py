@@ -11,6 +11,7 @@ import json
 import shutil
 import socket
 import subprocess
+import time
 
 import adafruit_requests
 import pytest
@@ -292,3 +293,253 @@ def test_test_client_status_headers_body_json():
     assert (c.headers["transfer-encoding"], c.json()) == ("chunked", {"a": 1})
     assert (d.status, d.text) == (404, "404 Not Found\n")
     assert (e.status, e.body, e.headers["content-length"]) == (200, b"", "9")
+
+
+# ---- auth ---------------------------------------------------------------------------------
+
+
+def auth_app(app_wide=False):
+    from tinyweb.auth import basic_auth, bearer_auth
+
+    app = tinyweb.webserver()
+    admin = basic_auth({"admin": "s3cret:x"}, realm="config")
+    api = bearer_auth(["token-1", "token-2"])
+
+    @app.route("/", methods=["GET"])
+    async def index(req, resp):
+        await resp.send_body("public")
+
+    @app.route("/config", save_headers=["Authorization"])
+    @admin
+    async def config(req, resp):
+        await resp.send_body("config for " + req.user)
+
+    @app.route("/forgot")
+    @admin
+    async def forgot(req, resp):
+        await resp.send_body("never")
+
+    class Settings:
+        def put(self, data, headers):
+            return {"token": api.verify(headers), "data": data}
+
+    app.add_resource(Settings, "/api/settings")
+    if app_wide:
+        api.protect(app)
+
+        @app.route("/later")
+        async def later(req, resp):
+            await resp.send_body("later for " + req.user)
+
+    return app
+
+
+def basic(user, password):
+    import base64
+
+    return "Basic " + base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+
+
+def test_basic_auth_protects_one_route(serve):
+    port = serve(auth_app())
+    status, _, headers, body = http_request(port, "GET", "/config")
+    assert (status, headers["www-authenticate"]) == (401, 'Basic realm="config", charset="UTF-8"')
+    assert http_request(port, "GET", "/")[3] == b"public"
+    for bad in (basic("admin", "s3cret"), basic("root", "s3cret:x"), "Basic !!!", "Bearer x", "x"):
+        assert http_request(port, "GET", "/config", headers={"Authorization": bad})[0] == 401
+    ok = http_request(port, "GET", "/config", headers={"Authorization": basic("admin", "s3cret:x")})
+    assert (ok[0], ok[3]) == (200, b"config for admin")
+    # a protected route that does not save the header is a programming error, said loudly
+    assert (
+        http_request(port, "GET", "/forgot", headers={"Authorization": basic("a", "b")})[0] == 500
+    )
+
+
+def test_basic_auth_with_curl(serve):
+    if not shutil.which("curl"):
+        pytest.skip("curl is not installed")
+    port = serve(auth_app())
+    url = "http://127.0.0.1:%d/config" % port
+    out = subprocess.run(
+        ["curl", "-s", "-w", " %{http_code}", "-u", "admin:s3cret:x", url],
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
+    assert out.stdout == b"config for admin 200"
+    out = subprocess.run(
+        ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-u", "admin:no", url],
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
+    assert out.stdout == b"401"
+
+
+def test_bearer_auth_in_a_resource_answers_json_401(serve):
+    port = serve(auth_app())
+    session = adafruit_requests.Session(socket, None)
+    url = "http://127.0.0.1:%d/api/settings" % port
+    r = session.put(url, json={"led": 1}, headers={"Authorization": "Bearer token-2"})
+    assert (r.status_code, r.json()) == (200, {"token": "token-2", "data": {"led": 1}})
+    r.close()
+    r = session.put(url, json={"led": 1}, headers={"Authorization": "Bearer token-3"})
+    assert r.status_code == 401
+    assert r.headers["www-authenticate"] == 'Bearer realm="tinyweb", error="invalid_token"'
+    assert r.json() == {"status": 401, "error": "Unauthorized"}
+    r.close()
+
+
+def test_app_wide_auth_covers_routes_before_and_after_protect(serve):
+    port = serve(auth_app(app_wide=True))
+    token = {"Authorization": "Bearer token-1"}
+    for path in ("/", "/later"):
+        status, _, headers, _ = http_request(port, "GET", path)
+        assert (status, headers["www-authenticate"]) == (401, 'Bearer realm="tinyweb"'), path
+    assert http_request(port, "GET", "/", headers=token)[3] == b"public"
+    assert http_request(port, "GET", "/later", headers=token)[3] == b"later for token-1"
+
+
+def test_constant_time_compare_is_correct():
+    from tinyweb.auth import same
+
+    assert same("abc", "abc") and same(b"", b"")
+    assert not same("abc", "abd") and not same("abc", "ab") and not same("", "a")
+
+
+# ---- hooks, error handlers, the access log ------------------------------------------------
+
+
+def hooks_app(lines):
+    app = tinyweb.webserver(debug=False)
+
+    @app.route("/")
+    async def index(req, resp):
+        await resp.send_body("hello")
+
+    @app.before_request
+    def stamp(req, resp):
+        resp.headers["X-Device"] = "kitchen"
+        if req.path == b"/blocked":
+            return {"blocked": True}, 403
+
+    @app.after_request
+    def timing(req, resp):
+        resp.headers["X-Status-Seen"] = str(resp.code)
+
+    @app.errorhandler(404)
+    def not_found(req, resp, exc):
+        return {"error": "not found", "path": req.path.decode()}, 404
+
+    @app.errorhandler(KeyError)
+    async def key_error(req, resp, exc):
+        resp.code = 422
+        await resp.send_body("missing key %s" % exc)
+
+    @app.route("/blocked")
+    async def blocked(req, resp):
+        await resp.send_body("never")
+
+    @app.route("/key")
+    async def key(req, resp):
+        {}["led"]
+
+    @app.route("/crash")
+    async def crash(req, resp):
+        raise ValueError("bug")
+
+    @app.resource("/api/items", method="POST")
+    def items(data, headers):
+        return data, 201
+
+    @app.catchall()
+    async def anything(req, resp):
+        raise tinyweb.HTTPException(404)
+
+    app.enable_access_log(lines.append)
+    return app
+
+
+def test_hooks_shape_every_answer(serve):
+    lines = []
+    port = serve(hooks_app(lines))
+    status, _, headers, body = http_request(port, "GET", "/")
+    assert (status, body, headers["x-device"], headers["x-status-seen"]) == (
+        200,
+        b"hello",
+        "kitchen",
+        "200",
+    )
+    status, _, headers, body = http_request(port, "GET", "/blocked")
+    assert (status, json.loads(body), headers["x-status-seen"]) == (403, {"blocked": True}, "403")
+    status, _, headers, body = http_request(port, "GET", "/key")
+    assert (status, body, headers["x-status-seen"]) == (422, b"missing key 'led'", "422")
+    status, _, _, body = http_request(port, "GET", "/nowhere")
+    assert (status, json.loads(body)) == (404, {"error": "not found", "path": "/nowhere"})
+    status, _, headers, _ = http_request(port, "GET", "/crash")
+    assert (status, headers["x-status-seen"]) == (500, "500")
+
+
+def test_rest_errors_are_json(serve):
+    lines = []
+    port = serve(hooks_app(lines))
+    cases = [
+        ("POST", "/api/items", b"{", "application/json", 400),
+        ("POST", "/api/items", b"x", "text/plain", 415),
+        ("DELETE", "/api/items", None, None, 405),
+        ("POST", "/api/items", b"x" * 2000, "application/json", 413),
+    ]
+    for method, path, body, ctype, code in cases:
+        headers = {"Content-Type": ctype} if ctype else {}
+        status, _, got, answer = http_request(port, method, path, body=body, headers=headers)
+        assert (status, got["content-type"]) == (code, "application/json"), code
+        assert json.loads(answer)["status"] == code
+    assert http_request(port, "GET", "/")[0] == 200
+
+
+def test_access_log_line_per_request(serve):
+    lines = []
+    port = serve(hooks_app(lines))
+    http_request(port, "GET", "/?q=1")
+    http_request(port, "GET", "/nowhere")
+    raw_request(port, b"BAD\r\n\r\n")
+    for _ in range(100):  # the line is written once the connection is closed
+        if len(lines) == 3:
+            break
+        time.sleep(0.02)
+    assert [line.rsplit(" ", 1)[0] for line in lines] == [
+        "127.0.0.1 GET /?q=1 200 5",
+        "127.0.0.1 GET /nowhere 404 42",
+        "127.0.0.1 BAD - 400 16",
+    ]
+    assert all(line.endswith("ms") for line in lines)
+
+
+def test_no_access_log_by_default(serve, capsys):
+    app = tinyweb.webserver()
+
+    @app.route("/")
+    async def index(req, resp):
+        await resp.send_body("x")
+
+    port = serve(app)
+    http_request(port, "GET", "/")
+    assert "GET /" not in capsys.readouterr().out
+
+
+def test_timeout_goes_to_the_408_handler(serve):
+    app = tinyweb.webserver(request_timeout=1)
+
+    @app.errorhandler(408)
+    def slow(req, resp, exc):
+        return {"error": "too slow", "exc": repr(exc)}, 408
+
+    @app.route("/", methods=["POST"])
+    async def index(req, resp):
+        await resp.send_body(await req.read_body())
+
+    port = serve(app)
+    s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    s.sendall(b"POST / HTTP/1.0\r\nContent-Length: 10\r\n\r\nabc")
+    answer = s.recv(65536)
+    s.close()
+    assert answer.startswith(b"HTTP/1.0 408 Request Timeout\r\n")
+    assert answer.endswith(b'{"error": "too slow", "exc": "None"}')

@@ -143,7 +143,8 @@ async def on_error(app, req, resp, exc):
 
     exc is an HTTPException (bad input, or raised by a handler), another exception (a
     handler failed: 500), or None when the watchdog cut the connection off (408, or 503
-    for one that waited too long for a slot). Never raises.
+    for one that waited too long for a slot). The app's error handler answers when it has
+    one (tinyweb.hooks); a REST resource's URL answers JSON. Never raises.
     """
     try:
         if exc is None:
@@ -155,11 +156,14 @@ async def on_error(app, req, resp, exc):
 
                 await refuse(req, resp)
                 return
-            await error(resp, 408)
+            await answer_error(app, req, resp, None, 408)
         elif isinstance(exc, HTTPException):
             if not resp.headers_sent:
                 resp.reason = exc.reason
-                await error(resp, exc.code)
+                extra = getattr(exc, "headers", None)  # e.g. WWW-Authenticate with a 401
+                if extra:
+                    resp.headers.update(extra)
+                await answer_error(app, req, resp, exc, exc.code)
         else:
             print("tinyweb: error in handler for", req.method, req.path)
             print_exception(exc)
@@ -168,7 +172,9 @@ async def on_error(app, req, resp, exc):
             resp.code = 500
             resp.reason = None
             resp.headers = {}
-            await error(resp, 500, format_exception(exc) if app.debug else None)
+            await answer_error(
+                app, req, resp, exc, 500, format_exception(exc) if app.debug else None
+            )
         if req._deadline is not None or req._body_left:
             # Bad input, a refused body, or a failure before the request was read in full:
             # take in a bounded amount, for a bounded time, so that closing does not reset
@@ -179,6 +185,41 @@ async def on_error(app, req, resp, exc):
             await discard(req, _LINGER_BYTES)
     except BaseException:  # the client is gone, or the linger ran out of time
         pass
+
+
+async def answer_error(app, req, resp, exc, code, msg=None):
+    """The error answer: the app's handler for it (tinyweb.hooks, when an app registered
+    one), JSON {"status": code, "error": reason} on a REST resource's URL, else the text
+    page of error()."""
+    hooks = sys.modules.get("tinyweb.hooks")
+    if hooks is not None and await hooks.handle_error(app, req, resp, exc, code):
+        return
+    if _is_rest(app, req):
+        import json
+
+        resp.code = code
+        resp.version = "1.1"  # as every REST answer
+        resp.headers["Connection"] = "close"
+        body = {"status": code, "error": msg or resp.reason or reason_for(code)}
+        await resp.send_body(json.dumps(body), "application/json")
+    else:
+        await error(resp, code, msg)
+
+
+def _is_rest(app, req):
+    """Whether the request's URL is a REST resource's (for a 405, any method's)."""
+    route = req.route
+    if route is None:
+        try:
+            routes = app.routes.get(req.path)
+            if routes is None and app.patterns:
+                from .params import find
+
+                routes = find(app.patterns, req.path)[0]
+        except Exception:  # a path that matches nothing
+            routes = None
+        route = routes[0] if routes else None
+    return route is not None and route.callmap is not None
 
 
 def print_exception(exc, file=None):
