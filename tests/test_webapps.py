@@ -107,17 +107,31 @@ def test_set_cookie_refuses_what_would_split_the_header(serve):
     assert http_request(port, "GET", "/")[0] == 200
 
 
-def test_a_list_header_value_is_checked_line_by_line(serve):
+def test_repeated_headers_are_checked_line_by_line(serve):
     app = tinyweb.webserver()
 
     @app.route("/")
     async def index(req, resp):
-        resp.headers["Link"] = ["</a.css>; rel=preload", "</b.js>\nX-Evil: 1"]
+        resp.append_header("Link", "</a.css>; rel=preload")
+        resp.append_header("Link", "</b.js>; rel=preload")
+        resp.add_header("X-One", "1")
+        await resp.send_body("x")
+
+    @app.route("/evil")
+    async def evil(req, resp):
+        resp.set_cookie("ok", "1")
+        resp.append_header("Link", "</b.js>\nX-Evil: 1")
         await resp.send_body("x")
 
     port = serve(app)
     raw = raw_request(port, b"GET / HTTP/1.0\r\n\r\n")
-    assert status_line(raw) == b"HTTP/1.0 500 Internal Server Error" and b"X-Evil" not in raw
+    assert raw == (
+        b"HTTP/1.0 200 OK\r\nX-One: 1\r\nContent-Length: 1\r\n"
+        b"Link: </a.css>; rel=preload\r\nLink: </b.js>; rel=preload\r\n\r\nx"
+    )
+    raw = raw_request(port, b"GET /evil HTTP/1.0\r\n\r\n")
+    assert status_line(raw) == b"HTTP/1.0 500 Internal Server Error"
+    assert b"X-Evil" not in raw and b"Set-Cookie" not in raw
 
 
 def test_cookie_parsing():

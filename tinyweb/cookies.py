@@ -1,5 +1,6 @@
 """Cookies (RFC 6265): `req.cookies` read from the Cookie header, `resp.set_cookie()` and
-`resp.delete_cookie()` adding one Set-Cookie header each.
+`resp.delete_cookie()` adding one Set-Cookie header each, and `resp.append_header()` for
+any header that may repeat.
 
 Loaded the first time an app touches one of them. A request keeps only the headers its
 route saves, so a route that reads cookies saves `Cookie`:
@@ -97,26 +98,50 @@ def set_cookie(
     cookie = "; ".join(parts)
     for attr in parts[1:]:
         _check(attr.replace(" ", "_").replace(",", "_"), ";", "attribute")
-    headers = resp.headers
-    old = headers.get("Set-Cookie")
-    if old is None:
-        headers["Set-Cookie"] = [cookie]
-    elif isinstance(old, list):
-        # the same name, path and domain again replaces the cookie set before
-        key = name + "="
-        tail = [p for p in parts[1:] if p.startswith("Path=") or p.startswith("Domain=")]
-        for i, c in enumerate(old):
-            attrs = c.split("; ")
-            if (
-                attrs[0].startswith(key)
-                and [p for p in attrs[1:] if p.startswith("Path=") or p.startswith("Domain=")]
-                == tail
+    # The same name, path and domain again replaces the cookie set before.
+    key = (name, [p for p in parts[1:] if p.startswith("Path=") or p.startswith("Domain=")])
+    extra = _extra(resp)
+    for i, (header, value) in enumerate(extra):
+        if header == "Set-Cookie":
+            attrs = value.split("; ")
+            eq = attrs[0].find("=")
+            if key == (
+                attrs[0][:eq],
+                [p for p in attrs[1:] if p.startswith("Path=") or p.startswith("Domain=")],
             ):
-                old[i] = cookie
+                extra[i] = ("Set-Cookie", cookie)
                 return
-        old.append(cookie)
-    else:
-        headers["Set-Cookie"] = [old, cookie]
+    extra.append(("Set-Cookie", cookie))
+
+
+def _extra(resp):
+    """The response's repeated header lines [(name, value)], made the first time: the head
+    then gets them after the lines of `resp.headers` (response._head, wrapped)."""
+    try:
+        return resp._extra
+    except AttributeError:
+        pass
+    extra = resp._extra = []
+    head = resp._head  # the class's, or one an after_request hook wraps
+
+    def head_with_extra():
+        data = head()
+        lines = "".join("%s: %s\r\n" % item for item in extra)
+        n = len(extra)
+        if lines.count("\n") != n or lines.count("\r") != n or "\0" in lines:
+            resp.headers_sent = False
+            raise ValueError("CR, LF or NUL in a response header")
+        return data[:-2] + lines.encode("utf-8") + b"\r\n"
+
+    resp._head = head_with_extra
+    return extra
+
+
+def append_header(resp, name, value):
+    """Add a header line even when one of that name is there already (Set-Cookie, Link,
+    WWW-Authenticate, Vary): `resp.headers` keeps one value per name, these are sent after
+    them, checked the same way (ValueError for CR, LF or NUL)."""
+    _extra(resp).append((name, value))
 
 
 def delete_cookie(resp, name, path="/", domain=None):

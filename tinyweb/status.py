@@ -137,6 +137,11 @@ class ResponseMethods:
 
         delete_cookie(resp, name, path, domain)
 
+    def append_header(resp, name, value):
+        from .cookies import append_header
+
+        append_header(resp, name, value)
+
 
 async def on_error(app, req, resp, exc):
     """Answer what went wrong with one connection, if an answer can still go out.
@@ -172,6 +177,8 @@ async def on_error(app, req, resp, exc):
             resp.code = 500
             resp.reason = None
             resp.headers = {}
+            if getattr(resp, "_extra", None):  # cookies set before the failure: not sent
+                del resp._extra[:]
             await answer_error(
                 app, req, resp, exc, 500, format_exception(exc) if app.debug else None
             )
