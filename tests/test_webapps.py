@@ -557,3 +557,43 @@ def test_timeout_goes_to_the_408_handler(serve):
     s.close()
     assert answer.startswith(b"HTTP/1.0 408 Request Timeout\r\n")
     assert answer.endswith(b'{"error": "too slow", "exc": "None"}')
+
+
+# ---- the same on MicroPython ----------------------------------------------------------------
+
+
+def script_results(out):
+    lines = out.splitlines()
+    assert lines and lines[-1] == "done", out[-3000:]
+    failed = [line for line in lines if line.startswith("FAIL")]
+    assert failed == [], "\n".join(failed)
+    return [line for line in lines if line.startswith("ok ")]
+
+
+def test_webapps_on_micropython_webassembly(tmp_path_factory):
+    from micropython_runtime import MP_TESTS, device_build, explain, wasm_runner
+
+    run_wasm = wasm_runner()
+    lib = device_build(tmp_path_factory)
+    proc = run_wasm({lib: "/lib", MP_TESTS: "/app"}, "/app/webapps.py")
+    assert proc.returncode == 0, explain(proc)
+    assert len(script_results(proc.out)) == 15
+
+
+def test_webapps_on_micropython_unix_port(tmp_path_factory):
+    import os
+
+    from micropython_runtime import MP_TESTS, device_build, micropython_or_skip
+
+    binary = micropython_or_skip()
+    lib = device_build(tmp_path_factory)
+    env = dict(os.environ, MICROPYPATH=lib + ":.frozen")
+    proc = subprocess.run(
+        [binary, os.path.join(MP_TESTS, "webapps.py")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert len(script_results(proc.stdout)) == 15
