@@ -76,7 +76,11 @@ async def _next_chunk(req):
     """Read a chunk's framing (RFC 9112 section 7.1): the size of the next chunk, 0 at
     the last one (trailers read and dropped). 413 once the chunks add up past the route's
     max_body_size; 400 for framing that is not hex sizes and CR LF."""
-    if req._body_left == _CRLF_NEXT and await _size_line(req):
+    if req._body_left == _CRLF_NEXT:
+        if await _size_line(req):
+            raise HTTPException(400)
+    elif req.version == b"HTTP/1.0":
+        # RFC 9112 section 6.1: Transfer-Encoding in an HTTP/1.0 message is faulty framing.
         raise HTTPException(400)
     line = await _size_line(req)
     i = line.find(b";")  # chunk extensions are ignored

@@ -452,6 +452,15 @@ CASES = [
         status=413,
     ),
     dict(
+        name="chunked body in HTTP/1.0 is 400",
+        request=req(
+            "POST /echo HTTP/1.0",
+            ["Content-Type: application/json", "Transfer-Encoding: chunked"],
+            "2\r\n{}\r\n0\r\n\r\n",
+        ),
+        status=400,
+    ),
+    dict(
         name="chunk size that is not hex is 400",
         request=req(
             "POST /echo HTTP/1.1",
