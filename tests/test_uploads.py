@@ -453,3 +453,12 @@ def test_upload_example_takes_1_mb_on_micropython_in_a_capped_heap(tmp_path_fact
         log = proc.stdout.read().decode("utf-8", "replace")
     assert "MemoryError" not in log, log
     assert micropython_binary() is not None
+
+
+def test_streamed_body_from_adafruit_requests(port):
+    session = adafruit_requests.Session(socket, None)
+    data = os.urandom(20000)
+    r = session.post("http://127.0.0.1:%d/into" % port, data=data)
+    assert (r.status_code, r.json()) == (200, {"size": 20000, "sha256": sha(data)})
+    r.close()
+    alive(port)

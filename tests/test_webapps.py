@@ -597,3 +597,39 @@ def test_webapps_on_micropython_unix_port(tmp_path_factory):
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert len(script_results(proc.stdout)) == 15
+
+
+# ---- the same features through adafruit_requests and curl -------------------------------
+
+
+def test_cookies_through_adafruit_requests(serve):
+    port = serve(cookie_app())
+    session = adafruit_requests.Session(socket, None)
+    r = session.get("http://127.0.0.1:%d/" % port, headers={"Cookie": "visits=41"})
+    assert (r.status_code, r.text) == (200, "visit 42")
+    # adafruit_requests joins repeated headers with ", " into one value
+    assert r.headers["set-cookie"] == (
+        "visits=42; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax, "
+        "theme=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/"
+    )
+    r.close()
+
+
+def test_error_handler_and_access_log_with_curl(serve):
+    if not shutil.which("curl"):
+        pytest.skip("curl is not installed")
+    lines = []
+    port = serve(hooks_app(lines))
+    out = subprocess.run(
+        ["curl", "-s", "-i", "http://127.0.0.1:%d/nowhere" % port],
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
+    head, body = out.stdout.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.0 404 Not Found\r\n")
+    assert json.loads(body) == {"error": "not found", "path": "/nowhere"}
+    for _ in range(100):
+        if lines:
+            break
+        time.sleep(0.02)
+    assert lines[0].startswith("127.0.0.1 GET /nowhere 404 42 ")
