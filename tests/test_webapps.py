@@ -633,3 +633,18 @@ def test_error_handler_and_access_log_with_curl(serve):
             break
         time.sleep(0.02)
     assert lines[0].startswith("127.0.0.1 GET /nowhere 404 42 ")
+
+
+def test_test_client_host_reaches_allowed_hosts():
+    app = tinyweb.webserver(allowed_hosts=["sensor.local"])
+
+    @app.route("/")
+    async def index(req, resp):
+        await resp.send_body("ok")
+
+    async def go():
+        return (await TestClient(app).get("/")).status, (
+            await TestClient(app, host="sensor.local").get("/")
+        ).status
+
+    assert run(go()) == (421, 200)

@@ -97,18 +97,20 @@ def dechunk(data):
 
 
 class TestClient:
-    """Sends requests to `app` in memory. `cookies` starts the cookie jar ({name: value}).
+    """Sends requests to `app` in memory. `cookies` starts the cookie jar ({name: value});
+    `host` is the Host header sent (an app with `allowed_hosts` checks it).
 
     Every method is a coroutine returning a TestResponse: request(method, path, headers=,
     body=, json=, form=) and get/post/put/patch/delete/head/options(path, ...). `body` is
     str or bytes; `json` is sent as application/json, `form` (a dict) as urlencoded.
-    Requests are HTTP/1.1 with Host: localhost."""
+    Requests are HTTP/1.1."""
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self, app, cookies=None):
+    def __init__(self, app, cookies=None, host="localhost"):
         self.app = app
         self.cookies = dict(cookies or {})
+        self.host = host
 
     async def request(self, method, path, headers=None, body=None, json=None, form=None):
         headers = dict(headers or {})
@@ -124,7 +126,7 @@ class TestClient:
             headers.setdefault("Content-Length", str(len(body)))
         if self.cookies and "Cookie" not in headers:
             headers["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
-        head = "%s %s HTTP/1.1\r\nHost: localhost\r\n" % (method, path)
+        head = "%s %s HTTP/1.1\r\nHost: %s\r\n" % (method, path, self.host)
         head += "".join("%s: %s\r\n" % kv for kv in headers.items()) + "\r\n"
         raw = await memory.request(self.app, head.encode("utf-8") + (body or b""))
         resp = TestResponse(raw)
