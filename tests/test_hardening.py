@@ -279,6 +279,10 @@ def test_allowed_hosts_refuse_another_host_with_421(start):
                 port,
                 "%s %s HTTP/1.1\r\nHost: %s\r\nContent-Length: 0\r\n\r\n" % (method, target, host),
             )
+            if target == "/customers":  # a REST resource's URL: its errors are JSON
+                body = json.loads(body)
+                assert body == {"status": 421, "error": "Misdirected Request"}, (method, host)
+                body = b"421 Misdirected Request\n"
             assert (status, body) == (421, b"421 Misdirected Request\n"), (method, target, host)
             assert cors_headers(headers) == {}
     # No Host (HTTP/1.0 may leave it out; with a list it must be there): 400.

@@ -46,7 +46,8 @@ def device_sources():
             # CircuitPython's presets go with its bundle (tools/bundle.py), not with mip.
             if name.endswith(".py") and not name.endswith("_circuitpython.py"):
                 wanted["%s/%s" % (package, name)] = "%s/%s" % (folder, name)
-    for name in ("__init__.py", "micropython_streams.py"):
+    # memory.py: tinyweb.testing's TestClient sends its requests through it.
+    for name in ("__init__.py", "memory.py", "micropython_streams.py"):
         wanted["tinyweb/adapters/" + name] = "adapters/" + name
     return wanted
 

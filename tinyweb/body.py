@@ -8,7 +8,7 @@ Loaded the first time an app calls one (`request.__getattr__` finds them in
     req.query()                               # {'q': 'a b'} for /search?q=a+b
 """
 
-from .compat import const
+from .compat import const, lazy_method
 from .request import HTTPException, _wanted
 
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
@@ -45,9 +45,13 @@ async def skip_line(req, lengths):
 
 async def read_body(req):
     """The whole body as bytes (b"" when there is none); 413 past the route's limit."""
-    if req.chunked:
-        raise HTTPException(411)  # chunked request bodies are not supported: ask a length
     n = req._body_left
+    if req.chunked:
+        if not n:
+            return b""
+        from .stream_body import read_all
+
+        return await read_all(req)
     if n == 0:
         return b""
     if n > req.max_body_size:
@@ -79,11 +83,19 @@ async def read_parse_form_data(req):
     """Read the body and parse it as a form or JSON: always a dict ({} when no body).
 
     application/x-www-form-urlencoded gives str values, application/json whatever the JSON
-    holds (its top level must be an object). 400 when the body does not parse.
+    holds (its top level must be an object), multipart/form-data str fields and bytes
+    files. 400 when the body does not parse; 415 for a body of any other type (a body
+    without Content-Type is left unread, {}, as in TinyWeb).
     """
-    if not req._body_left:
+    if not req._body_left or not req.content_type:
         return {}
     ctype = req.content_type.split(b";", 1)[0].strip().lower()
+    if ctype == b"multipart/form-data":
+        from .multipart import read_form
+
+        return await read_form(req)
+    if ctype != b"application/x-www-form-urlencoded" and ctype != b"application/json":
+        raise HTTPException(415)
     body = await read_body(req)
     if ctype == b"application/x-www-form-urlencoded":
         from .urlencoded import parse_query_string
@@ -99,7 +111,6 @@ async def read_parse_form_data(req):
         if not isinstance(data, dict):
             raise HTTPException(400)
         return data
-    return {}
 
 
 async def discard(req, limit):
@@ -109,12 +120,21 @@ async def discard(req, limit):
     client may lose our answer with it; so input nobody wants is read first.
     """
     left = req._body_left
-    req._body_left = 0
-    n = min(left, limit) if left else limit
     if req._buf is None:
         return
-    n -= min(n, req._len - req._pos)
-    req._pos = req._len
+    if left < 0:  # a chunked body: decoded as it is dropped, so its end is seen
+        from .stream_body import drain
+
+        await drain(req, limit if limit > 0 else req.max_body_size)
+        return
+    req._body_left = 0
+    n = min(left, limit) if left else limit
+    # What is buffered already: past the body there may be the next request (keep-alive).
+    have = min(n, req._len - req._pos)
+    req._pos += have
+    n -= have
+    if left > limit:
+        req._body_left = left - limit  # more than the limit: the connection must close
     mv = req._mv
     while n > 0:
         got = await req.reader.readinto(mv[: min(n, len(mv))])
@@ -144,5 +164,32 @@ class RequestMethods:
 
     read_body = read_body
     read_parse_form_data = read_parse_form_data
+
+    async def read_into(req, buf):
+        from .stream_body import read_into
+
+        return await read_into(req, buf)
+
+    def body_chunks(req, size=None):
+        from .stream_body import body_chunks
+
+        return body_chunks(req, size)
+
+    def parts(req, max_parts=32, max_field=1024, size=None):
+        from .multipart import parts
+
+        return parts(req, max_parts, max_field, size)
+
     query = query
     path_text = path_text
+
+
+def attribute(req, name):
+    """What `req.name` is when the request has no such attribute: `req.cookies` (parsed once,
+    then kept on the request), or a method of RequestMethods bound to the request."""
+    if name == "cookies":
+        from .cookies import request_cookies
+
+        req.cookies = cookies = request_cookies(req)
+        return cookies
+    return lazy_method(req, RequestMethods, name)

@@ -104,6 +104,10 @@ def catchall(app):
 
     def _route(f):
         app.catch_all_handler = Route("/", f, None, app._options({}))
+        if getattr(app, "_hooks", None) is not None:  # hooks run around it too
+            from .hooks import _wrap
+
+            _wrap(app, app.catch_all_handler)
         return f
 
     return _route
@@ -157,6 +161,34 @@ async def wait_closed(app):
         await sleep_ms(10)
 
 
+def before_request(app, f):
+    """@app.before_request: f(req, resp) before every handler (tinyweb.hooks)."""
+    from .hooks import before_request
+
+    return before_request(app, f)
+
+
+def after_request(app, f):
+    """@app.after_request: f(req, resp) just before every answer's head (tinyweb.hooks)."""
+    from .hooks import after_request
+
+    return after_request(app, f)
+
+
+def errorhandler(app, code_or_exception):
+    """@app.errorhandler(404) / (ValueError): f(req, resp, exc) answers (tinyweb.hooks)."""
+    from .hooks import errorhandler
+
+    return errorhandler(app, code_or_exception)
+
+
+def enable_access_log(app, log=print):
+    """One line per request (client, method, target, status, bytes, ms) to `log`."""
+    from .hooks import enable_access_log
+
+    enable_access_log(app, log)
+
+
 class ServerMethods:
     """The methods a webserver finds here on first use: `app.shutdown()` and so on."""
 
@@ -170,3 +202,7 @@ class ServerMethods:
     websocket = websocket
     add_resource = add_resource
     resource = resource
+    before_request = before_request
+    after_request = after_request
+    errorhandler = errorhandler
+    enable_access_log = enable_access_log

@@ -11,7 +11,7 @@ loaded on first use.
         form = await req.read_parse_form_data()   # {'user': 'ann'}
 """
 
-from .compat import lazy_method, ticks_add, ticks_ms
+from .compat import ticks_add, ticks_ms
 
 
 class HTTPException(Exception):
@@ -233,12 +233,14 @@ class request:
                 continue
             if start == end:
                 # RFC 9112: an HTTP/1.1 request has exactly one Host, and a body framed by
-                # Content-Length or Transfer-Encoding, never both (411 for chunked: bodies
-                # are read by length).
+                # Content-Length or Transfer-Encoding, never both. A chunked body is read
+                # by tinyweb.stream_body (-1: at its first chunk-size line).
                 if hosts > 1 or (hosts == 0 and self.version != b"HTTP/1.0"):
                     raise HTTPException(400)
                 if self.chunked:
-                    raise HTTPException(400 if self._framed else 411)
+                    if self._framed:
+                        raise HTTPException(400)
+                    self._body_left = -1
                 if (
                     b"keep-alive" in connection
                     if self.version == b"HTTP/1.0"
@@ -296,8 +298,9 @@ class request:
                 self.headers[key] = value
 
     def __getattr__(self, name):
-        # read_body(), read_parse_form_data(), query() and path_text(): tinyweb.body's
-        # RequestMethods, loaded the first time an app calls one.
-        from .body import RequestMethods
+        # read_body(), read_parse_form_data(), query(), path_text(), read_into(),
+        # body_chunks(), parts() and the `cookies` attribute: found by tinyweb.body, loaded
+        # the first time an app asks for one.
+        from .body import attribute
 
-        return lazy_method(self, RequestMethods, name)
+        return attribute(self, name)

@@ -5,6 +5,11 @@
             return {'id': id}                  # 200, JSON
         def post(self, data, headers, id):
             return {'created': id}, 201        # any status; a third item adds headers
+        def delete(self, data, headers, id):
+            return None                        # an empty 204
+
+`data` holds the body's fields (a form or JSON object) and the query string's, the query
+string winning when both name the same field (as in TinyWeb).
 
 A method may also yield str/bytes chunks (sent with chunked encoding, for big payloads), be
 `async def` on CPython, or be an async generator on CPython.
@@ -114,14 +119,26 @@ async def restful_resource_handler(req, resp, **params):
         else:
             await _send_chunks(resp, first, res)
             return
-    await resp.send_body(result_body(resp, res), "application/json")
+    body = result_body(resp, res)
+    code = resp.code
+    if body is None and code == 200:
+        resp.code = code = 204
+    if code == 204 or code == 304:
+        # Never a body, and no Content-Length with a 204 (RFC 9110 sections 8.6, 15.3.5).
+        resp.headers.pop("Content-Type", None)
+        await resp._send_headers()
+        return
+    await resp.send_body(body or "")
 
 
 def result_body(resp, res):
     """The body for a handler's result: body, (body, status) or (body, status, headers).
 
-    Sets the status and headers the result carries; a dict or list becomes JSON. A plain
-    function, not a coroutine: one coroutine less to create for every REST answer.
+    Sets the status and headers the result carries. A dict or list becomes JSON
+    (application/json), a str goes as text/plain (UTF-8), bytes as
+    application/octet-stream, unless the headers name a Content-Type; None is no body
+    (an empty 204 when the status is left at 200). A plain function, not a coroutine: one
+    coroutine less to create for every REST answer.
     """
     if isinstance(res, tuple):
         if len(res) > 2 and res[2]:
@@ -130,9 +147,16 @@ def result_body(resp, res):
         resp.code = res[1]
         res = res[0]
     if res is None:
-        raise ValueError("a resource method must return a result")
+        return None
     if isinstance(res, (dict, list)):
         res = json.dumps(res)
+        ctype = "application/json"
+    elif isinstance(res, str):
+        ctype = "text/plain; charset=utf-8"
+    else:
+        ctype = "application/octet-stream"
+    if "Content-Type" not in resp.headers:
+        resp.headers["Content-Type"] = ctype
     return res
 
 

@@ -311,8 +311,8 @@ class webserver:
 
                     req._arm()
                     await discard(req, req._body_left)
-                if not resp._kept:
-                    break
+                if not resp._kept or req._body_left:
+                    break  # closed: by the answer, or with a body left unread
                 from .keepalive import next_request
 
                 req, resp = next_request(self, req, resp)

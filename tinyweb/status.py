@@ -13,22 +13,28 @@ import sys
 from .compat import ticks_add, ticks_ms
 from .request import HTTPException
 
-# Reason phrases of RFC 9110 section 15 for the codes the core sends and handlers use most;
-# any other code goes out with an empty reason (allowed) unless the handler sets one. One
-# string searched on demand, not a dict: a dict's keys and values would each be an object or
-# an interned string that stays in a board's heap for good.
+# Reason phrases of RFC 9110 section 15 (and RFC 6585, 4918, 8470, 7725) for every code an
+# app may set; any other code goes out with an empty reason (allowed) unless the handler
+# sets one. One string searched on demand, not a dict: a dict's keys and values would each
+# be an object or an interned string that stays in a board's heap for good.
 _REASONS = (
-    "\n200 OK\n201 Created\n204 No Content\n206 Partial Content"
+    "\n100 Continue\n101 Switching Protocols\n200 OK\n201 Created\n202 Accepted"
+    "\n203 Non-Authoritative Information\n204 No Content\n205 Reset Content"
+    "\n206 Partial Content\n207 Multi-Status\n300 Multiple Choices"
     "\n301 Moved Permanently\n302 Found\n303 See Other\n304 Not Modified"
     "\n307 Temporary Redirect\n308 Permanent Redirect\n400 Bad Request"
-    "\n401 Unauthorized\n403 Forbidden\n404 Not Found"
-    "\n405 Method Not Allowed\n406 Not Acceptable\n408 Request Timeout"
-    "\n409 Conflict\n411 Length Required\n413 Content Too Large"
-    "\n414 URI Too Long\n415 Unsupported Media Type"
-    "\n416 Range Not Satisfiable\n421 Misdirected Request"
-    "\n429 Too Many Requests\n431 Request Header Fields Too Large"
-    "\n500 Internal Server Error\n501 Not Implemented"
-    "\n503 Service Unavailable\n"
+    "\n401 Unauthorized\n402 Payment Required\n403 Forbidden\n404 Not Found"
+    "\n405 Method Not Allowed\n406 Not Acceptable\n407 Proxy Authentication Required"
+    "\n408 Request Timeout\n409 Conflict\n410 Gone\n411 Length Required"
+    "\n412 Precondition Failed\n413 Content Too Large\n414 URI Too Long"
+    "\n415 Unsupported Media Type\n416 Range Not Satisfiable\n417 Expectation Failed"
+    "\n418 I'm a teapot\n421 Misdirected Request\n422 Unprocessable Content\n423 Locked"
+    "\n424 Failed Dependency\n425 Too Early\n426 Upgrade Required"
+    "\n428 Precondition Required\n429 Too Many Requests"
+    "\n431 Request Header Fields Too Large\n451 Unavailable For Legal Reasons"
+    "\n500 Internal Server Error\n501 Not Implemented\n502 Bad Gateway"
+    "\n503 Service Unavailable\n504 Gateway Timeout\n505 HTTP Version Not Supported"
+    "\n507 Insufficient Storage\n511 Network Authentication Required\n"
 )
 
 # After bad input the client may still be sending: this much is read (for at most this
@@ -130,13 +136,29 @@ class ResponseMethods:
     send_file = send_file
     event_stream = event_stream
 
+    def set_cookie(resp, name, value, **attributes):
+        from .cookies import set_cookie
+
+        set_cookie(resp, name, value, **attributes)
+
+    def delete_cookie(resp, name, path="/", domain=None):
+        from .cookies import delete_cookie
+
+        delete_cookie(resp, name, path, domain)
+
+    def append_header(resp, name, value):
+        from .cookies import append_header
+
+        append_header(resp, name, value)
+
 
 async def on_error(app, req, resp, exc):
     """Answer what went wrong with one connection, if an answer can still go out.
 
     exc is an HTTPException (bad input, or raised by a handler), another exception (a
     handler failed: 500), or None when the watchdog cut the connection off (408, or 503
-    for one that waited too long for a slot). Never raises.
+    for one that waited too long for a slot). The app's error handler answers when it has
+    one (tinyweb.hooks); a REST resource's URL answers JSON. Never raises.
     """
     try:
         # An error ends the connection: its answer must not promise another request.
@@ -152,11 +174,14 @@ async def on_error(app, req, resp, exc):
 
                 await refuse(req, resp)
                 return
-            await error(resp, 408)
+            await answer_error(app, req, resp, None, 408)
         elif isinstance(exc, HTTPException):
             if not resp.headers_sent:
                 resp.reason = exc.reason
-                await error(resp, exc.code)
+                extra = getattr(exc, "headers", None)  # e.g. WWW-Authenticate with a 401
+                if extra:
+                    resp.headers.update(extra)
+                await answer_error(app, req, resp, exc, exc.code)
         else:
             print("tinyweb: error in handler for", req.method, req.path)
             print_exception(exc)
@@ -165,7 +190,11 @@ async def on_error(app, req, resp, exc):
             resp.code = 500
             resp.reason = None
             resp.headers = {}
-            await error(resp, 500, format_exception(exc) if app.debug else None)
+            if getattr(resp, "_extra", None):  # cookies set before the failure: not sent
+                del resp._extra[:]
+            await answer_error(
+                app, req, resp, exc, 500, format_exception(exc) if app.debug else None
+            )
         if req._deadline is not None or req._body_left:
             # Bad input, a refused body, or a failure before the request was read in full:
             # take in a bounded amount, for a bounded time, so that closing does not reset
@@ -176,6 +205,41 @@ async def on_error(app, req, resp, exc):
             await discard(req, _LINGER_BYTES)
     except BaseException:  # the client is gone, or the linger ran out of time
         pass
+
+
+async def answer_error(app, req, resp, exc, code, msg=None):
+    """The error answer: the app's handler for it (tinyweb.hooks, when an app registered
+    one), JSON {"status": code, "error": reason} on a REST resource's URL, else the text
+    page of error()."""
+    hooks = sys.modules.get("tinyweb.hooks")
+    if hooks is not None and await hooks.handle_error(app, req, resp, exc, code):
+        return
+    if _is_rest(app, req):
+        import json
+
+        resp.code = code
+        resp.version = "1.1"  # as every REST answer
+        resp.headers["Connection"] = "close"
+        body = {"status": code, "error": msg or resp.reason or reason_for(code)}
+        await resp.send_body(json.dumps(body), "application/json")
+    else:
+        await error(resp, code, msg)
+
+
+def _is_rest(app, req):
+    """Whether the request's URL is a REST resource's (for a 405, any method's)."""
+    route = req.route
+    if route is None:
+        try:
+            routes = app.routes.get(req.path)
+            if routes is None and app.patterns:
+                from .params import find
+
+                routes = find(app.patterns, req.path)[0]
+        except Exception:  # a path that matches nothing
+            routes = None
+        route = routes[0] if routes else None
+    return route is not None and route.callmap is not None
 
 
 def print_exception(exc, file=None):

@@ -431,13 +431,50 @@ CASES = [
         status=501,
     ),
     dict(
-        name="chunked request body is 411 (bodies are read by length)",
+        name="chunked request body is decoded",
         request=req(
-            "POST /api/customers HTTP/1.1",
+            "POST /echo HTTP/1.1",
             ["Host: x", "Content-Type: application/json", "Transfer-Encoding: chunked"],
+            '3\r\n{"x\r\n7;ext=1\r\n": "y"}\r\n0\r\n\r\n',
+        ),
+        status=200,
+        body_contains='"keys": "x", "form": "y"',
+    ),
+    dict(
+        name="chunked body over max_body_size is 413",
+        request=req(
+            "POST /small HTTP/1.1",
+            [
+                "Host: x",
+                "Content-Type: application/x-www-form-urlencoded",
+                "Transfer-Encoding: chunked",
+            ],
+            "5\r\na=123\r\n5\r\n45678\r\n0\r\n\r\n",
+        ),
+        status=413,
+    ),
+    dict(
+        name="chunked body in HTTP/1.0 is 400",
+        request=req(
+            "POST /echo HTTP/1.0",
+            ["Content-Type: application/json", "Transfer-Encoding: chunked"],
             "2\r\n{}\r\n0\r\n\r\n",
         ),
-        status=411,
+        status=400,
+    ),
+    dict(
+        name="chunk size that is not hex is 400",
+        request=req(
+            "POST /echo HTTP/1.1",
+            ["Host: x", "Content-Type: application/json", "Transfer-Encoding: chunked"],
+            "0x2\r\n{}\r\n0\r\n\r\n",
+        ),
+        status=400,
+    ),
+    dict(
+        name="text/plain body to a form reader is 415",
+        request=form("/echo", "hello", "text/plain"),
+        status=415,
     ),
     dict(
         name="Content-Length with Transfer-Encoding is 400",
