@@ -233,3 +233,19 @@ def test_curl_reuses_the_connection_for_several_urls(serve):
     assert out.stdout == b'index{"items": [1, 2]}'
     log = out.stderr.decode()
     assert "Re-using existing connection" in log or "Reusing existing connection" in log, log
+
+
+def test_adafruit_requests_session_reuses_its_socket(serve):
+    # The client CircuitPython apps use keeps a socket per host when the answer allows it.
+    import adafruit_requests
+
+    app = app_for_keepalive()
+    port = serve(app)
+    session = adafruit_requests.Session(socket, None)
+    bodies = []
+    for path in ("/", "/api/items", "/"):
+        r = session.get("http://127.0.0.1:%d%s" % (port, path))
+        bodies.append(r.content)
+        r.close()
+    assert bodies == [b"index", b'{"items": [1, 2]}', b"index"]
+    assert app.processed_connections == 1
