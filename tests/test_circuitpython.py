@@ -153,6 +153,11 @@ EXPECTED_ERRORS = {
     "ValueError: handler bug after the head",
     "KeyError: 'oops'",
 }
+for _name in ("forgot_await", "forgot_await_error"):  # the cases of a missing `await`
+    EXPECTED_ERRORS.add(
+        "RuntimeError: handler %s() returned without awaiting a response method: "
+        "write `await resp.send(...)` (start_html, send, send_body, error, ...)" % _name
+    )
 
 
 def no_tracebacks_but_handler_bugs(srv):

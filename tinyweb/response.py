@@ -24,6 +24,11 @@ class response:
     code = 200
     reason = None  # a custom reason phrase; None means the standard one for `code`
     version = "1.0"
+    # Truthy once the status line and headers went out. While a write a handler asked for
+    # (start_html(), send(), send_body(), ...) has not run yet, it is None (nothing sent
+    # yet) or 1 (head sent): still so when the handler returns, the handler dropped that
+    # coroutine without awaiting it (server.py answers 500 and names the handler). No
+    # attribute of its own: one more per response would cost heap on every request.
     headers_sent = False
     is_head = False  # answering a HEAD: the head goes out, the body does not
     params = {}  # the route's CORS options, set by the server
@@ -87,43 +92,50 @@ class response:
 
     async def _send_headers(self):
         """Send the status line and headers, once. TinyWeb apps call this name too."""
+        self.headers_sent = self.headers_sent == 1  # the write runs: None/1 back to False/True
         await self._write(self._head())
 
-    async def start_html(self):
-        """Start a text/html response (UTF-8)."""
+    def start_html(self):
+        """Start a text/html response (UTF-8): `await resp.start_html()`."""
         self.headers["Content-Type"] = "text/html; charset=utf-8"
-        await self._write(self._head())
+        self.headers_sent = 1 if self.headers_sent else None  # asked for, not run yet
+        return self._send_headers()
 
-    async def send(self, payload):
+    def send(self, payload):
         """Send part of the body: str (sent as UTF-8), bytes, bytearray or memoryview.
 
         Sends the head first if nobody has yet (status 200 and the headers set so far).
+        A coroutine: `await resp.send(...)`.
         """
-        if not self.headers_sent:
-            await self._write(self._head())
-        if self.is_head:
-            return
-        if isinstance(payload, str):
-            payload = payload.encode("utf-8")
-        if payload:
-            await self._write(payload)
+        self.headers_sent = 1 if self.headers_sent else None  # asked for, not run yet
+        return self._send(payload, False)
 
-    async def send_body(self, body, content_type=None):
-        """Send a whole response at once, with its Content-Length in bytes."""
-        if isinstance(body, str):
-            body = body.encode("utf-8")
+    def send_body(self, body, content_type=None):
+        """Send a whole response at once, with its Content-Length in bytes (await it)."""
         if content_type:
             self.headers["Content-Type"] = content_type
-        self.headers["Content-Length"] = str(len(body))
+        self.headers_sent = 1 if self.headers_sent else None  # asked for, not run yet
+        return self._send(body, True)
+
+    async def _send(self, data, whole):
+        self.headers_sent = self.headers_sent == 1  # the write runs: None/1 back to False/True
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if whole:
+            self.headers["Content-Length"] = str(len(data))
+        elif self.headers_sent:
+            if data and not self.is_head:
+                await self._write(data)
+            return
         head = self._head()
-        if self.is_head or not body:
+        if self.is_head or not data:
             await self._write(head)
-        elif len(body) <= _JOIN_MAX:
+        elif len(data) <= _JOIN_MAX:
             # A short body goes out with the head: one write, one system call, one segment.
-            await self._write(head + body)
+            await self._write(head + data)
         else:
             await self._write(head)
-            await self._write(body)
+            await self._write(data)
 
     def __getattr__(self, name):
         # add_header(), start(), start_json(), error(), redirect(), send_file(),

@@ -299,7 +299,12 @@ class webserver:
                         isinstance(result, generator_type) or hasattr(result, "__await__")
                     ):
                         await result
-                    if not resp.headers_sent:
+                    if resp.headers_sent is not True:
+                        if resp.headers_sent is not False:
+                            # A write the handler asked for never ran: it forgot an `await`.
+                            from .status import not_awaited
+
+                            raise not_awaited(route.handler)
                         # The handler chose a status (or none) but sent nothing: an empty
                         # answer.
                         resp.headers["Content-Length"] = "0"

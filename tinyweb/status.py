@@ -51,21 +51,32 @@ def reason_for(code):
     return _REASONS[i + 5 : _REASONS.index("\n", i + 5)]
 
 
-async def error(resp, code, msg=None):
-    """Answer with status `code` and a short text body (`msg`, or the reason phrase)."""
+# The coroutine methods here are plain functions returning the coroutine of one of
+# response's (send_body(), _send_headers()): a handler that drops one without awaiting it
+# is caught like one that drops resp.send()'s (response.headers_sent, server.py).
+
+
+def error(resp, code, msg=None):
+    """Answer with status `code` and a short text body (`msg`, or the reason phrase).
+
+    A coroutine: `await resp.error(404)`.
+    """
     resp.code = code
     if msg is None:
         msg = "%d %s\n" % (code, resp.reason or reason_for(code))
-    await resp.send_body(msg, "text/plain; charset=utf-8")
+    return resp.send_body(msg, "text/plain; charset=utf-8")
 
 
-async def redirect(resp, location, msg=None):
-    """Answer 302 Found with a Location header."""
+def redirect(resp, location, msg=None):
+    """Answer 302 Found with a Location header: `await resp.redirect('/login')`.
+
+    ValueError for a location with CR, LF or NUL in it (a header could be smuggled in).
+    """
     if "\r" in location or "\n" in location or "\0" in location:
         raise ValueError("CR, LF or NUL in a redirect location")
     resp.code = 302
     resp.headers["Location"] = location
-    await resp.send_body(msg or "", "text/plain; charset=utf-8" if msg else None)
+    return resp.send_body(msg or "", "text/plain; charset=utf-8" if msg else None)
 
 
 def add_header(resp, key, value):
@@ -73,16 +84,20 @@ def add_header(resp, key, value):
     resp.headers[key] = value
 
 
-async def start(resp, content_type=None):
-    """Send the head with an optional Content-Type."""
+def start(resp, content_type=None):
+    """Send the status line and headers, with `content_type` if given: `await resp.start()`.
+
+    RuntimeError when the head went out already.
+    """
     if content_type:
         resp.headers["Content-Type"] = content_type
-    await resp._send_headers()
+    resp.headers_sent = 1 if resp.headers_sent else None  # asked for, not run yet
+    return resp._send_headers()
 
 
-async def start_json(resp):
-    """Start an application/json response."""
-    await start(resp, "application/json")
+def start_json(resp):
+    """Start an application/json response: `await resp.start_json()`."""
+    return start(resp, "application/json")
 
 
 def add_access_control_headers(resp):
@@ -92,7 +107,7 @@ def add_access_control_headers(resp):
     add_headers(resp)
 
 
-async def send_file(
+def send_file(
     resp,
     filename,
     content_type=None,
@@ -108,11 +123,24 @@ async def send_file(
     the rest. With `root`, `filename` is a name inside that folder (any part of it may come
     from the request): an absolute name, an empty, "." or ".." segment, a backslash or a
     symlink out of it answers 403. Without, a ".." segment or a NUL answers 403. A missing
-    file answers 404.
+    file answers 404. A coroutine: `await resp.send_file('www/index.html')`.
     """
     from .static import send_file
 
-    await send_file(resp, filename, content_type, content_encoding, max_age, buf_size, root)
+    resp.headers_sent = 1 if resp.headers_sent else None  # asked for, not run yet
+    return send_file(resp, filename, content_type, content_encoding, max_age, buf_size, root)
+
+
+def not_awaited(handler):
+    """The error for a handler that returned while a write it asked for had not run: it
+    called resp.start_html(), send(), send_body(), error(), ... without `await`, so that
+    coroutine was dropped unrun. Answered 500 (or the connection closed, when the head had
+    gone out) and printed with the handler's name, on every runtime."""
+    return RuntimeError(
+        "handler %s() returned without awaiting a response method: "
+        "write `await resp.send(...)` (start_html, send, send_body, error, ...)"
+        % getattr(handler, "__name__", handler)
+    )
 
 
 async def event_stream(resp, retry=None):

@@ -139,6 +139,15 @@ def make_app(static_dir="static"):
     async def empty(req, resp):
         resp.code = 204
 
+    @app.route("/forgot_await")
+    async def forgot_await(req, resp):
+        resp.start_html()  # the bug under test: no await, so nothing is sent
+        resp.send("never sent")
+
+    @app.route("/forgot_await_error")
+    async def forgot_await_error(req, resp):
+        resp.error(404)  # no await: a lazy (tinyweb.status) method dropped
+
     @app.route("/utf8")
     async def utf8(req, resp):
         await resp.send_body('{"text": "h\u00e9llo \u2603"}', "application/json")

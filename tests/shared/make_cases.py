@@ -283,6 +283,18 @@ CASES = [
         body="",
     ),
     dict(
+        name="a handler that forgot to await resp.start_html()/send() gets a 500",
+        request=req("GET /forgot_await HTTP/1.0"),
+        status=500,
+        body="500 Internal Server Error\n",
+    ),
+    dict(
+        name="a dropped resp.error(404) is a 500 too, not an empty 200",
+        request=req("GET /forgot_await_error HTTP/1.0"),
+        status=500,
+        body="500 Internal Server Error\n",
+    ),
+    dict(
         name="Content-Length counts bytes",
         request=req("GET /utf8 HTTP/1.0"),
         status=200,
