@@ -34,6 +34,14 @@ DEFAULT_SAVED = ["Content-Length", "Content-Type", "Authorization"]
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
+# How resource methods are called. True: method(data, headers, **path_params, **kwargs), as
+# this project's README (TinyWeb's fork) documents. False: method(data, *path_params,
+# **kwargs), as upstream TinyWeb (belyalov/tinyweb 1.3) calls them, so that its apps run
+# unchanged: set it before the app serves (docs/porting.md):
+#     import tinyweb.resource
+#     tinyweb.resource.headers_argument = False
+headers_argument = True
+
 
 def split_options(kwargs):
     """Split `add_resource` kwargs into (route options, kwargs for the methods)."""
@@ -91,9 +99,12 @@ async def restful_resource_handler(req, resp, **params):
     data = await req.read_parse_form_data() if req._body_left else {}
     if req.query_string:
         data.update(parse_query_string(req.query_string))
-    if extra:
-        params.update(extra)
-    res = fn(data, req.headers, **params)
+    if not headers_argument:  # upstream TinyWeb: no headers, path parameters by position
+        res = fn(data, *params.values(), **extra)
+    else:
+        if extra:
+            params.update(extra)
+        res = fn(data, req.headers, **params)
     # A dict (the usual answer), list or tuple needs none of the checks for other kinds.
     plain = isinstance(res, (dict, list, tuple))
     if not plain and hasattr(res, "__await__"):  # CPython coroutine
