@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8081
 
-.PHONY: help run test test-fast lint format build bundle bench docs clean
+.PHONY: help run test test-fast lint format build bundle dist bench docs clean
 
 help:
 	@echo "make run     serve examples/hello_world.py on http://$(HOST):$(PORT)/"
@@ -13,6 +13,7 @@ help:
 	@echo "make lint    ruff check + format check"
 	@echo "make build   compile every device file with mpy-cross into build/"
 	@echo "make bundle  the CircuitPython bundle zip for circup, into dist/"
+	@echo "make dist    every release artifact into dist/: wheel, sdist, mip packages, circup bundle"
 	@echo "make bench   memory and speed against the peers (python -m bench); writes docs/benchmarks.md"
 
 $(PY):
@@ -55,6 +56,11 @@ build: $(VENV)/.installed
 
 bundle: $(VENV)/.installed
 	$(PY) tools/bundle.py
+
+# Wheel and sdist (checked by twine), the mip packages (.mpy and .py), the circup bundle zip.
+dist: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[dist]'
+	$(PY) tools/dist.py
 
 # MICROPYTHON=/path/to/micropython make bench measures on that unix port (32-bit: the goals);
 # BENCH='--only heap-floor --framework tinyweb' passes options (python -m bench --help).

@@ -1,6 +1,6 @@
 """Installs for MicroPython: package.json as `mip` reads it, and manifest.py for freezing.
 
-    mpremote mip install github:OWNER/REPO     # reads package.json at the repository's root
+    mpremote mip install github:<owner>/tinyweb   # reads package.json at the repository's root
 
 The install test copies what package.json lists into a scratch /lib the way mip does
 (each [device path, source] pair, the source relative to package.json) and runs an app from

@@ -18,11 +18,12 @@ no Adafruit bundle, e.g. `circup --offline`), taken from the installed PyPI dist
 when those are missing, from wheels `pip download` fetches.
 
 A user adds the bundle once and installs:
-    circup bundle-add OWNER/REPO        (a GitHub repository whose releases carry this zip)
+    circup bundle-add <owner>/<repo>    (a GitHub repository whose releases carry this zip)
     circup install tinyweb
 circup downloads <repo name, lower case, '_' as '-'>-py-<release tag>.zip from the latest
 release: the default name fits a repository called tinyweb-bundle (or tinyweb_bundle);
-`--bundle-id tinyweb --tag v0.1.0` fits release v0.1.0 of OWNER/tinyweb itself.
+`--bundle-id tinyweb --tag v0.1.0` fits release v0.1.0 of <owner>/tinyweb itself (what
+`make dist` builds, tagged with the version).
 """
 
 import argparse
@@ -35,7 +36,7 @@ import tempfile
 import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUNDLE_ID = "tinyweb-bundle"  # circup's id for the bundle key "OWNER/tinyweb_bundle"
+BUNDLE_ID = "tinyweb-bundle"  # circup's id for the bundle key "<owner>/tinyweb_bundle"
 FIXED_DATE = (2020, 1, 1, 0, 0, 0)  # zip entries carry this date: the same input, the same zip
 
 # The adapters a CircuitPython board runs; the others are for MicroPython, CPython and tests.
@@ -196,7 +197,7 @@ def main(argv=None):
         "--bundle-id",
         default=BUNDLE_ID,
         help="circup's name for the GitHub repository whose releases carry the zip: its name "
-        "in lower case with '-' for '_' (default %(default)s; 'tinyweb' for OWNER/tinyweb)",
+        "in lower case with '-' for '_' (default %(default)s; 'tinyweb' for <owner>/tinyweb)",
     )
     parser.add_argument(
         "--with-deps", action="store_true", help="put asyncio and adafruit_ticks in the zip"
