@@ -14,6 +14,7 @@ help:
 	@echo "make build   compile every device file with mpy-cross into build/"
 	@echo "make bundle  the CircuitPython bundle zip for circup, into dist/"
 	@echo "make dist    every release artifact into dist/: wheel, sdist, mip packages, circup bundle"
+	@echo "make docs    the API reference from the docstrings, into build/docs/ (pdoc)"
 	@echo "make bench   memory and speed against the peers (python -m bench); writes docs/benchmarks.md"
 
 $(PY):
@@ -61,6 +62,12 @@ bundle: $(VENV)/.installed
 dist: $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[dist]'
 	$(PY) tools/dist.py
+
+# The API reference, from the docstrings: build/docs/index.html. A public name without a
+# docstring fails tests/test_docstrings.py; a pdoc warning fails this.
+docs: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[docs]'
+	$(PY) tools/docs.py
 
 # MICROPYTHON=/path/to/micropython make bench measures on that unix port (32-bit: the goals);
 # BENCH='--only heap-floor --framework tinyweb' passes options (python -m bench --help).

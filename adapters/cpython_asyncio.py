@@ -42,6 +42,8 @@ class Stream:
 
 
 class Listener:
+    """The listening server `start_server` returns; `port` is the port it got (for port 0)."""
+
     def __init__(self, server):
         self.server = server
         self.port = server.sockets[0].getsockname()[1] if server.sockets else None

@@ -53,6 +53,7 @@ class Stream:
         return ("127.0.0.1", 0) if name == "peername" else None
 
     def output(self):
+        """Everything the server wrote to this connection, as bytes."""
         return b"".join(self.out)
 
 

@@ -96,7 +96,14 @@ class response:
         await self._write(self._head())
 
     def start_html(self):
-        """Start a text/html response (UTF-8): `await resp.start_html()`."""
+        """Send the status line and headers, with Content-Type text/html (UTF-8).
+
+            await resp.start_html()
+            await resp.send('<h1>Hello</h1>')
+
+        RuntimeError when the head went out already; ValueError for a CR, LF or NUL in a
+        header or the reason.
+        """
         self.headers["Content-Type"] = "text/html; charset=utf-8"
         self.headers_sent = 1 if self.headers_sent else None  # asked for, not run yet
         return self._send_headers()
@@ -111,7 +118,12 @@ class response:
         return self._send(payload, False)
 
     def send_body(self, body, content_type=None):
-        """Send a whole response at once, with its Content-Length in bytes (await it)."""
+        """Send a whole response at once, with its Content-Length in bytes.
+
+            await resp.send_body('{"ok": true}', 'application/json')
+
+        `body` is str (sent as UTF-8) or bytes. RuntimeError when the head went out already.
+        """
         if content_type:
             self.headers["Content-Type"] = content_type
         self.headers_sent = 1 if self.headers_sent else None  # asked for, not run yet

@@ -95,6 +95,14 @@ def start(resp, content_type=None):
     return resp._send_headers()
 
 
+def send_headers(resp):
+    """Send the status line and the headers set so far: `await resp.send_headers()`.
+
+    TinyWeb's public name for `_send_headers()`; RuntimeError when the head went out already.
+    """
+    return resp._send_headers()
+
+
 def start_json(resp):
     """Start an application/json response: `await resp.start_json()`."""
     return start(resp, "application/json")
@@ -157,7 +165,7 @@ class ResponseMethods:
     add_header = add_header
     start = start
     start_json = start_json
-    send_headers = lambda resp: resp._send_headers()  # noqa: E731 - TinyWeb's public name
+    send_headers = send_headers
     error = error
     redirect = redirect
     add_access_control_headers = add_access_control_headers
