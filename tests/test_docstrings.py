@@ -6,7 +6,7 @@ methods of `webserver`, `request` and `response`, the ones found on first use th
 `tinyweb.status.ResponseMethods`). A name added without a docstring fails here, naming it.
 """
 
-import importlib
+import ast
 import importlib.util
 import inspect
 import os
@@ -23,17 +23,19 @@ from tinyweb.control import ServerMethods
 from tinyweb.status import ResponseMethods
 
 
-def modules(folder, package):
-    return [package] + [
-        "%s.%s" % (package, name[:-3])
-        for name in sorted(os.listdir(os.path.join(ROOT, folder)))
-        if name.endswith(".py") and name != "__init__.py"
+def module_files(folder, package):
+    """(module name, path) of a folder's modules, __init__ first."""
+    names = sorted(n for n in os.listdir(os.path.join(ROOT, folder)) if n.endswith(".py"))
+    names.remove("__init__.py")
+    return [(package, os.path.join(ROOT, folder, "__init__.py"))] + [
+        ("%s.%s" % (package, n[:-3]), os.path.join(ROOT, folder, n)) for n in names
     ]
 
 
-PUBLIC_MODULES = (
-    ["tinyweb"] + modules("adapters", "tinyweb.adapters") + modules("boards", "tinyweb.boards")
-)
+# Read from the source, not imported: micropython_streams (say) imports MicroPython's asyncio.
+PUBLIC_MODULES = [("tinyweb", os.path.join(ROOT, "tinyweb", "__init__.py"))]
+PUBLIC_MODULES += module_files("adapters", "tinyweb.adapters")
+PUBLIC_MODULES += module_files("boards", "tinyweb.boards")
 # An adapter's Stream, Listener and start_server implement the seam: their methods are
 # documented once, in tinyweb/stream.py, and need no copy of that text in every adapter.
 SEAM = {
@@ -52,31 +54,41 @@ def documented(obj):
     return bool((inspect.getdoc(obj) or "").strip())
 
 
-def public_members(namespace, module_name=None):
-    """(name, object) of the public functions and classes a namespace defines itself."""
-    for name, obj in sorted(vars(namespace).items()):
-        if name.startswith("_") or not (inspect.isfunction(obj) or inspect.isclass(obj)):
-            continue
-        if module_name and getattr(obj, "__module__", None) != module_name:
-            continue  # imported from elsewhere: checked where it is defined
-        yield name, obj
+def public_members(cls):
+    """(name, function) of the public methods a class defines itself."""
+    for name, obj in sorted(vars(cls).items()):
+        if not name.startswith("_") and inspect.isfunction(obj):
+            yield name, obj
+
+
+DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def public_definitions(body):
+    return [n for n in body if isinstance(n, DEFINITIONS) and not n.name.startswith("_")]
+
+
+def missing_in_file(module_name, path):
+    """The public module, functions, classes and methods a source file leaves undocumented."""
+    with open(path, encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    missing = [] if ast.get_docstring(tree) else [module_name]
+    seam = module_name.startswith("tinyweb.adapters.")
+    for node in public_definitions(tree.body):
+        if not ast.get_docstring(node) and not (seam and node.name == "start_server"):
+            missing.append("%s.%s" % (module_name, node.name))
+        if isinstance(node, ast.ClassDef):
+            for sub in public_definitions(node.body):
+                told = seam and documented(getattr(SEAM.get(node.name), sub.name, None))
+                if not ast.get_docstring(sub) and not told:
+                    missing.append("%s.%s.%s" % (module_name, node.name, sub.name))
+    return missing
 
 
 def missing_docstrings():
     missing = []
-    for module_name in PUBLIC_MODULES:
-        module = importlib.import_module(module_name)
-        if not documented(module):
-            missing.append(module_name)
-        seam = module_name.startswith("tinyweb.adapters.")
-        for name, obj in public_members(module, module_name):
-            if not documented(obj) and not (seam and name == "start_server"):
-                missing.append("%s.%s" % (module_name, name))
-            if inspect.isclass(obj):
-                for meth, f in public_members(obj):
-                    told = seam and documented(getattr(SEAM.get(name), meth, None))
-                    if not documented(f) and not told:
-                        missing.append("%s.%s.%s" % (module_name, name, meth))
+    for module_name, path in PUBLIC_MODULES:
+        missing += missing_in_file(module_name, path)
     for name in tinyweb.__all__:
         if not documented(getattr(tinyweb, name)):
             missing.append("tinyweb." + name)

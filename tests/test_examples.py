@@ -197,6 +197,9 @@ def test_make_run_on_a_fresh_clone_serves_hello_world_and_installs_no_test_tools
     finally:
         os.killpg(proc.pid, signal.SIGTERM)  # the group this test started, by its id
         proc.wait(30)
+    printed = proc.stdout.read().decode("utf-8", "replace")
+    # The install says nothing: no deprecation warning, no setuptools banner ("!!").
+    assert "deprecat" not in printed.lower() and "!!" not in printed, printed
     out = subprocess.run(
         [str(clone / ".venv" / "bin" / "python"), "-m", "pip", "list", "--format=freeze"],
         capture_output=True,

@@ -166,16 +166,22 @@ class RequestMethods:
     read_parse_form_data = read_parse_form_data
 
     async def read_into(req, buf):
+        """Read the next part of the body into `buf`: the count, 0 at its end
+        (tinyweb.stream_body.read_into)."""
         from .stream_body import read_into
 
         return await read_into(req, buf)
 
     def body_chunks(req, size=None):
+        """`async for chunk in req.body_chunks(size)`: the body as memoryviews of the receive
+        buffer, each good until the next (tinyweb.stream_body.body_chunks)."""
         from .stream_body import body_chunks
 
         return body_chunks(req, size)
 
     def parts(req, max_parts=32, max_field=1024, size=None):
+        """`async for part in req.parts()`: a multipart/form-data body, part by part; 413
+        past max_parts or max_field, 415 for another type (tinyweb.multipart.parts)."""
         from .multipart import parts
 
         return parts(req, max_parts, max_field, size)

@@ -173,16 +173,22 @@ class ResponseMethods:
     event_stream = event_stream
 
     def set_cookie(resp, name, value, **attributes):
+        """Add a Set-Cookie header: `resp.set_cookie('sid', token, max_age=3600,
+        http_only=True)`; max_age, path, domain, expires, http_only, secure, same_site
+        (tinyweb.cookies.set_cookie). ValueError for a name or value a cookie cannot carry."""
         from .cookies import set_cookie
 
         set_cookie(resp, name, value, **attributes)
 
     def delete_cookie(resp, name, path="/", domain=None):
+        """Ask the browser to forget a cookie; give the path and domain it was set with."""
         from .cookies import delete_cookie
 
         delete_cookie(resp, name, path, domain)
 
     def append_header(resp, name, value):
+        """Add a header line even when one of that name is set already (Link, Vary...);
+        ValueError for CR, LF or NUL (tinyweb.cookies.append_header)."""
         from .cookies import append_header
 
         append_header(resp, name, value)

@@ -28,6 +28,11 @@ MODULES = [
     "tinyweb.boards",
     "tinyweb.resource",
     "tinyweb.stream",
+    # Imported by name in apps (docs/guide.md, docs/live.md).
+    "tinyweb.auth",
+    "tinyweb.testing",
+    "tinyweb.websocket",
+    "tinyweb.sse",
 ]
 
 
@@ -50,6 +55,18 @@ def attach_lazy_methods():
         for name, f in vars(lazy).items():
             if not name.startswith("_") and callable(f) and name not in vars(cls):
                 setattr(cls, name, f)
+
+
+def stub_micropython_asyncio():
+    """The MicroPython adapter imports `core` from MicroPython's asyncio at import time; a
+    stand-in lets CPython import it to read its docstrings."""
+    import asyncio
+    import types
+
+    if not hasattr(asyncio, "core") and "uasyncio" not in sys.modules:
+        stub = types.ModuleType("uasyncio")
+        stub.core = types.ModuleType("uasyncio.core")
+        sys.modules["uasyncio"] = stub
 
 
 def seam_docstrings():
@@ -85,6 +102,7 @@ def main(argv=None):
         import pdoc.render
     except ImportError:
         sys.exit("docs: pdoc is missing: pip install -e '.[docs]'")
+    stub_micropython_asyncio()
     attach_lazy_methods()
     seam_docstrings()
     pdoc.render.configure(
