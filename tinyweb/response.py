@@ -115,7 +115,7 @@ class response:
         A coroutine: `await resp.send(...)`.
         """
         self.headers_sent = 1 if self.headers_sent else None  # asked for, not run yet
-        return self._send(payload, False)
+        return self._send(payload)
 
     def send_body(self, body, content_type=None):
         """Send a whole response at once, with its Content-Length in bytes.
@@ -124,29 +124,30 @@ class response:
 
         `body` is str (sent as UTF-8) or bytes. RuntimeError when the head went out already.
         """
+        if self.headers_sent:
+            raise RuntimeError("headers already sent")
+        if isinstance(body, str):
+            body = body.encode("utf-8")
         if content_type:
             self.headers["Content-Type"] = content_type
-        self.headers_sent = 1 if self.headers_sent else None  # asked for, not run yet
-        return self._send(body, True)
+        self.headers["Content-Length"] = str(len(body))
+        self.headers_sent = None  # asked for, not run yet
+        return self._send(body)
 
-    async def _send(self, data, whole):
-        self.headers_sent = self.headers_sent == 1  # the write runs: None/1 back to False/True
+    async def _send(self, data):
         if isinstance(data, str):
             data = data.encode("utf-8")
-        if whole:
-            self.headers["Content-Length"] = str(len(data))
-        elif self.headers_sent:
-            if data and not self.is_head:
-                await self._write(data)
-            return
-        head = self._head()
-        if self.is_head or not data:
+        if self.headers_sent != 1:  # False, or None: asked for by send()/send_body()
+            head = self._head()
+            if self.is_head or not data:
+                data = None
+            elif len(data) <= _JOIN_MAX:
+                # A short body goes out with the head: one write, one system call, one segment.
+                head += data
+                data = None
             await self._write(head)
-        elif len(data) <= _JOIN_MAX:
-            # A short body goes out with the head: one write, one system call, one segment.
-            await self._write(head + data)
-        else:
-            await self._write(head)
+        self.headers_sent = True  # the write ran (1 -> True: see headers_sent)
+        if data and not self.is_head:
             await self._write(data)
 
     def __getattr__(self, name):

@@ -301,10 +301,10 @@ class webserver:
                         await result
                     if resp.headers_sent is not True:
                         if resp.headers_sent is not False:
-                            # A write the handler asked for never ran: it forgot an `await`.
-                            from .status import not_awaited
-
-                            raise not_awaited(route.handler)
+                            # A write the handler asked for never ran: it forgot an
+                            # `await` (named by tinyweb.status.on_error; a bare class, so
+                            # that this costs the connection's coroutine no local).
+                            raise RuntimeError
                         # The handler chose a status (or none) but sent nothing: an empty
                         # answer.
                         resp.headers["Content-Length"] = "0"

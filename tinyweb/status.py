@@ -225,6 +225,10 @@ async def on_error(app, req, resp, exc):
                     resp.headers.update(extra)
                 await answer_error(app, req, resp, exc, exc.code)
         else:
+            sent = resp.headers_sent
+            if exc.__class__ is RuntimeError and not exc.args and sent is not True:
+                if sent is not False and req.route is not None:  # None or 1: server.py
+                    exc = not_awaited(req.route.handler)
             print("tinyweb: error in handler for", req.method, req.path)
             print_exception(exc)
             if resp.headers_sent:
