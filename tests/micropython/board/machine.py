@@ -1,4 +1,5 @@
-"""A stand-in for a board's `machine` module: a Pin that remembers its value."""
+"""A stand-in for a board's `machine` module: a Pin that remembers its value (and prints
+its changes), an ADC that reads a quarter of full scale."""
 
 
 class Pin:
@@ -12,3 +13,12 @@ class Pin:
         if value is None:
             return self._value
         self._value = value
+        print("stub machine: Pin(%r).value(%r)" % (self.number, value))
+
+
+class ADC:
+    def __init__(self, source):
+        self.source = source
+
+    def read_u16(self):
+        return 16384

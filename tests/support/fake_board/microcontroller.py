@@ -1,0 +1,12 @@
+"""CircuitPython's `microcontroller` for tests on CPython: a CPU whose temperature drifts."""
+
+import time
+
+
+class Processor:
+    @property
+    def temperature(self):
+        return 30 + (time.time() % 10) / 10  # 30.0 to 30.9 °C
+
+
+cpu = Processor()
