@@ -231,7 +231,8 @@ class webserver:
             buffer = buffers[i]
             buffers[i] = None
             # The slot is held until the connection is closed, answers to bad input
-            # (which read on for a while) included: the buffer is the slot.
+            # (which read on for a while) included: the buffer is the slot. (A WebSocket
+            # gives it back once upgraded: tinyweb.websocket.release_slot.)
             self._active += 1
             req._lend(buffer[0], buffer[1], self.max_line)
             # One request after another while the client keeps the connection (HTTP/1.1
@@ -334,7 +335,8 @@ class webserver:
                 await _on_error(self, req, resp, None)
         finally:
             self.conns.remove(req)
-            if buffer is not None:
+            # Unless given back already (an upgraded WebSocket, tinyweb.websocket).
+            if buffer is not None and req._buf is buffer[0]:
                 self._buffers[self._buffers.index(None)] = buffer
                 self._active -= 1
             try:

@@ -12,14 +12,17 @@ Loaded the first time an app registers a WebSocket route (`app.websocket()`, in
 `tinyweb.control`): a hello-world app never holds this code. docs/live.md has the limits.
 
 Bounded for a board: a connection holds one of the server's `max_concurrency` slots (and
-its receive buffer, which frame heads are read through) for its life; a message is read
-into one bytearray of its announced size, never larger than the route's
-`max_message_size` (a larger frame or message is refused with close code 1009 and skipped,
-not read into memory); each frame, once begun, and each send must go through within
-`request_timeout` (the server's watchdog, as for every read and write); a client silent
-for `ping_interval` seconds while the handler waits in `receive()` is pinged, and dropped
-(close code 1011) if it stays silent as long again. No extensions (permessage-deflate)
-and no subprotocols are negotiated: browsers work without both.
+its receive buffer) only for its handshake; once upgraded it gives both back and reads
+frame heads through a small buffer of its own (`_HEAD_BUFFER` bytes), so live pages do
+not starve other clients. Open connections are bounded by the route's `max_websockets`
+instead (default `default_max_websockets()`: 16 on a 3-slot board); a handshake past it
+is answered 503. A message is read into one bytearray of its announced size, never larger
+than the route's `max_message_size` (a larger frame or message is refused with close code
+1009 and skipped, not read into memory); each frame, once begun, and each send must go
+through within `request_timeout` (the server's watchdog, as for every read and write); a
+client silent for `ping_interval` seconds while the handler waits in `receive()` is
+pinged, and dropped (close code 1011) if it stays silent as long again. No extensions
+(permessage-deflate) and no subprotocols are negotiated: browsers work without both.
 """
 
 from .compat import asyncio, const, is_peer_gone, ticks_add, ticks_ms
@@ -48,6 +51,12 @@ _SERVER_ERROR = const(1011)
 # Seconds of silence from the client (while the handler waits in receive()) before a ping;
 # as long again without an answer and the connection is dropped. 0 or None: never.
 PING_INTERVAL = 30
+# The buffer an upgraded connection reads frame heads (and skipped payload) through once it
+# gave its slot's receive buffer back: a head is at most 14 bytes. Bytes.
+_HEAD_BUFFER = const(64)
+# Open WebSocket connections per route by default, per slot of the board (see
+# default_max_websockets).
+_PER_SLOT = const(16)
 # After our close frame, what the client may still send (skipped) before its own close
 # frame: bytes. Past it, or past request_timeout, the connection is just closed.
 _LINGER_BYTES = const(16384)
@@ -66,21 +75,29 @@ def decorator(app, url, options):
 def add_route(app, url, handler, options):
     """Register `handler(req, ws, **path_params)` for WebSocket upgrades on `url` (GET).
 
-    Options: max_message_size (bytes, default the preset's max_body_size), ping_interval
-    (seconds, default 30; 0 never pings), save_headers (more request headers to keep),
-    and add_route's CORS options.
+    Options: max_message_size (bytes, default the preset's max_body_size), max_websockets
+    (connections open on this route at once, default default_max_websockets(app); past it
+    a handshake gets 503), ping_interval (seconds, default 30; 0 never pings),
+    save_headers (more request headers to keep), and add_route's CORS options.
     """
     from .server import Route
 
     limit = options.pop("max_message_size", None) or app.max_body_size
+    most = options.pop("max_websockets", None) or default_max_websockets(app)
     ping = options.pop("ping_interval", PING_INTERVAL)
     ping_ms = int(ping * 1000) if ping else 0
     options["save_headers"] = list(options.get("save_headers") or ()) + list(_HEADERS)
     options["max_body_size"] = 0
+    open_now = [0]  # connections upgraded on this route and not yet closed
 
     async def upgrade(req, resp, **params):
+        if open_now[0] >= most:
+            resp.headers["Retry-After"] = "1"
+            raise HTTPException(503)
         ws = await accept(req, resp, limit, ping_ms)
+        open_now[0] += 1
         try:
+            release_slot(app, req, resp)
             await handler(req, ws, **params)
         except Exception as e:
             # The handler failed: tell the client (1011) if it is still there; the server
@@ -91,9 +108,40 @@ def add_route(app, url, handler, options):
                 except Exception:
                     pass
             raise
+        finally:
+            open_now[0] -= 1
         await ws.close()
 
     app._add(Route(url, upgrade, ["GET"], app._options(options)))
+
+
+def default_max_websockets(app):
+    """Open connections a WebSocket route allows unless it says: 16 per 3 slots of the
+    board (16 on the ESP32 family and the unix port, 5 on an ESP8266, 170 on CPython)."""
+    return max(4, app.max_concurrency * _PER_SLOT // 3)
+
+
+def release_slot(app, req, resp):
+    """Give the connection's slot back to the server once the handshake is answered: its
+    receive buffer goes back to the pool (bytes of frames that came with the handshake are
+    copied into the connection's own small buffer first) and the next client in line may
+    take the slot. The server's `finally` sees that `req._buf` is no longer the slot's
+    buffer and does not give it back a second time."""
+    buffers = app._buffers
+    if req._buf is None or None not in buffers:  # no slot taken (served in memory)
+        return
+    have = req._len - req._pos
+    own = bytearray(max(_HEAD_BUFFER, have))
+    view = memoryview(own)
+    slot = (req._buf, req._mv)  # what the pool holds (allocated before anything changes)
+    view[:have] = req._mv[req._pos : req._len]
+    buffers[buffers.index(None)] = slot
+    app._active -= 1
+    req._buf = own
+    req._mv = view
+    req._pos = 0
+    req._len = have
+    resp._buf = None
 
 
 def _has_token(value, token):
@@ -166,7 +214,8 @@ class WebSocket:
 
     def __init__(self, req, max_message_size, ping_ms):
         # The request lends its stream, its receive buffer (bytes of the first frames may
-        # have arrived with the head) and its deadline for the watchdog.
+        # have arrived with the head; once the slot is given back, the small buffer of
+        # release_slot) and its deadline for the watchdog.
         self.req = req
         self.max_message_size = max_message_size
         self._ping_ms = ping_ms

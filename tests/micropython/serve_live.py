@@ -1,6 +1,6 @@
 """WebSocket and Server-Sent Events routes for tests/test_live.py, on every runtime.
 
-    MICROPYPATH=build/device/lib:.frozen micropython serve_live.py PORT
+    MICROPYPATH=build/device/lib:.frozen micropython serve_live.py PORT [BOARD]
     import serve_live; app = serve_live.make_app()       # CPython, served by the test
 
 GET /stats tells what the handlers saw: how each WebSocket ended (its close code) and how
@@ -93,4 +93,6 @@ def make_app(**options):
 
 
 if __name__ == "__main__":
-    make_app(request_timeout=2).run("127.0.0.1", int(sys.argv[1]))
+    # An optional board preset after the port, e.g. "esp32" (tests/test_live_slots.py).
+    board = sys.argv[2] if len(sys.argv) > 2 else None
+    make_app(request_timeout=2, board=board).run("127.0.0.1", int(sys.argv[1]))
