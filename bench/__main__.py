@@ -29,6 +29,8 @@ METRICS = {
     "instructions": ("instructions", "instructions per request (callgrind)"),
     "rps": ("rps", "requests per second over 127.0.0.1"),
     "syscalls": ("syscalls", "system calls per request (strace)"),
+    "keepalive": ("keepalive", "hello-world requests per second, 8 clients, keep-alive vs close"),
+    "live-heap": ("live_heap", "heap per open WebSocket and event stream; 16 idle WebSockets"),
     "preset-fit": ("presets", "each board preset's worst cases in its typical free heap"),
     "preset-budget": ("presets", "the budget formula of tests/test_boards.py, measured"),
     "connection-cost": ("presets", "live heap per open connection, by where it waits"),

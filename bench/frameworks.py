@@ -55,8 +55,18 @@ FRAMEWORKS = {
         "microdot",
         "microdot",
         ["microdot==2.7.0"],
-        # Its core, as on a board: the other modules are optional extensions.
-        lambda p: p in ("microdot/__init__.py", "microdot/microdot.py"),
+        # Its core, as on a board, and the extensions for live pages (bench/live_heap.py,
+        # loaded only there); the other modules are optional extensions.
+        lambda p: (
+            p
+            in (
+                "microdot/__init__.py",
+                "microdot/microdot.py",
+                "microdot/helpers.py",
+                "microdot/websocket.py",
+                "microdot/sse.py",
+            )
+        ),
         "micropython",
         cpython=True,
     ),
@@ -217,8 +227,10 @@ def mp_path(name, kind="mpy", mp=None):
     """MICROPYPATH entries: the apps, the framework, and stand-ins for modules of the
     firmware that the interpreter `mp` lacks (bench/stubs/<name>/)."""
     path = [os.path.join(env.LIB, "apps-mpy"), lib(name, kind)]
-    if name == "uaioweb" and mp is not None and not mp.has_sha1:
+    if name in ("uaioweb", "microdot") and mp is not None and not mp.has_sha1:
         path.append(lib(name, "stubs"))
+        if name == "microdot":  # its hashlib stand-in takes tinyweb's SHA-1
+            path.append(lib("tinyweb", "mpy"))
     return path
 
 

@@ -499,6 +499,172 @@ class Report:
                     "",
                 )
 
+    def live(self):
+        """Issue 12's goals and figures: keep-alive requests per second, heap per live
+        connection (bench/keepalive.py, bench/live_heap.py)."""
+        ka = self.r.get("keepalive") or {}
+        lh = self.r.get("live-heap") or {}
+        self.add("## Live pages: keep-alive, WebSocket and event streams", "")
+        if not ka and not lh:
+            self.add("Not measured (`python -m bench --only keepalive,live-heap`).", "")
+            return
+        rows = []
+
+        def verdict(ok):
+            return "met" if ok else "**not met**"
+
+        groups = ka.get("groups", {})
+        mp_group = groups.get("micropython", {})
+        tw = mp_group.get("tinyweb", {})
+        readme = mp_group.get("tinyweb-readme", {})
+        if "keep" in tw and "close" in readme:
+            ratio = tw["keep"] / readme["close"]
+            rows.append(
+                (
+                    "keep-alive on MicroPython: hello world with 8 clients at least 2x today's"
+                    " close-per-request figure",
+                    "%s with keep-alive vs %s closing (the README's hello world): %.2fx; vs the"
+                    " same app closing (%s): %.2fx; %s"
+                    % (
+                        num(tw["keep"]),
+                        num(readme["close"]),
+                        ratio,
+                        num(tw["close"]),
+                        tw["keep"] / tw["close"],
+                        "32-bit" if is32(ka) else "%s-bit, not the goal's 32-bit" % ka.get("bits"),
+                    ),
+                    verdict(ratio >= 2),
+                )
+            )
+        for group, label in (("micropython", "MicroPython"), ("cpython", "CPython")):
+            g = groups.get(group, {})
+            a, b = g.get("tinyweb", {}), g.get("microdot", {})
+            if "keep" in a and "keep" in b:
+                rows.append(
+                    (
+                        "keep-alive ahead of microdot with keep-alive on %s" % label,
+                        "%s vs %s" % (num(a["keep"]), num(b["keep"])),
+                        verdict(a["keep"] > b["keep"]),
+                    )
+                )
+        fws = lh.get("frameworks", {})
+        t, m = fws.get("tinyweb", {}), fws.get("microdot", {})
+
+        def per(row, kind):
+            cell = row.get(kind) or {}
+            if "per_connection" in cell:
+                return num(cell["per_connection"])
+            return cell.get("error", "-")[:80]
+
+        if lh:
+            rows.append(
+                (
+                    "heap per open WebSocket and per event stream on the 32-bit build, beside"
+                    " microdot",
+                    "tinyweb %s / %s bytes, microdot %s / %s"
+                    % (per(t, "websocket"), per(t, "sse"), per(m, "websocket"), per(m, "sse")),
+                    "reported" if is32(lh) else "not measured on 32-bit (%s-bit)" % lh.get("bits"),
+                )
+            )
+            ws = t.get("websocket") or {}
+            fit = (
+                "per_connection" in ws
+                and ws.get("http_status") == 200
+                and ws.get("over_limit_status") == 503
+                and ws.get("all_echo")
+            )
+            rows.append(
+                (
+                    "%d idle WebSocket clients on the esp32 preset (3 slots) fit" % lh["count"],
+                    "in a %s-byte heap: %d open, then a plain request %s, every one echoes: %s,"
+                    " the %dth handshake %s"
+                    % (
+                        num(ws.get("heapsize", 0)),
+                        lh["count"],
+                        ws.get("http_status", "-"),
+                        ws.get("all_echo", "-"),
+                        lh["count"] + 1,
+                        ws.get("over_limit_status", "-"),
+                    )
+                    if "per_connection" in ws
+                    else ws.get("error", "-")[:120],
+                    verdict(fit),
+                )
+            )
+        self.add(
+            "Issue 12's goals (docs/live.md). Measured on: %s."
+            % (ka.get("micropython") or lh.get("runtime") or "-"),
+            "",
+        )
+        self.add(*table(("goal", "figure", ""), rows))
+        if groups:
+            self.add(
+                "### Requests per second with keep-alive",
+                "",
+                "Hello world, %d concurrent clients, median of %d runs of %g s; the same load"
+                " generator (bench/client.py) once opening a connection per request"
+                " (`Connection: close`) and once keeping it (HTTP/1.1, the answer read by its"
+                " length; a new connection when the server closes). tinyweb serves 8 at once"
+                " here (`max_concurrency=8`; the unix port's preset serves 3 with 3 waiting,"
+                " and 8 clients that keep their connections get 503 for the 7th and 8th);"
+                " it keeps a connection for `keep_alive` requests (10 on the unix port, 100 on"
+                " CPython). The README's hello world answers with `start_html()` and `send()`,"
+                " without a length, so it closes either way; `send_body()` gives the length"
+                " (bench/apps/tinyweb_hello_length.py). microdot 2.7.0 answers HTTP/1.0 and"
+                " closes every connection: it has no keep-alive (bench/keepalive.py)."
+                % (ka["clients"], ka["runs"], ka["seconds"]),
+                "",
+            )
+            rows = []
+            labels = {
+                "tinyweb": "tinyweb, `send_body()`",
+                "tinyweb-readme": "tinyweb, the README's `start_html()` + `send()`",
+                "microdot": "microdot 2.7.0",
+            }
+            for group, label in (
+                ("micropython", ka.get("micropython", "MicroPython")),
+                ("cpython", "CPython"),
+            ):
+                g = groups.get(group, {})
+                for row in ("tinyweb", "tinyweb-readme", "microdot"):
+                    cell = g.get(row)
+                    if cell is None:
+                        continue
+                    if "error" in cell:
+                        rows.append((label, labels.get(row, row), cell["error"][:90], "", ""))
+                        continue
+                    rows.append(
+                        (
+                            label,
+                            labels.get(row, row),
+                            num(cell["close"]),
+                            "%s (%s connections/s)" % (num(cell["keep"]), num(cell["connections"])),
+                            "%.2fx" % (cell["keep"] / cell["close"]),
+                        )
+                    )
+            self.add(
+                *table(("runtime", "app", "closing", "keep-alive", "keep-alive / closing"), rows)
+            )
+        if fws:
+            self.add(
+                "### Heap per live connection",
+                "",
+                "%s; bytes of live heap (`gc.mem_alloc()` after `gc.collect()`, in the server)"
+                " per connection, %d open at once, after one was opened and closed (modules"
+                " loaded on first use not counted); idle WebSockets (each echoed one message)"
+                " and event streams (each sent its first event) (bench/live_heap.py). tinyweb"
+                " with the esp32 preset: a WebSocket gives its slot and its receive buffer"
+                " back once upgraded and keeps a 64-byte buffer of its own; an event stream"
+                " holds a slot for its life, and the slot's receive buffer (1,024 bytes,"
+                " made when the server starts) is not in its figure."
+                % (lh.get("runtime"), lh["count"]),
+                "",
+            )
+            rows = []
+            for name in ordered(fws):
+                rows.append((title(name), per(fws[name], "websocket"), per(fws[name], "sse")))
+            self.add(*table(("framework", "per WebSocket", "per event stream"), rows))
+
     def syscalls(self):
         sc = self.r.get("syscalls")
         self.add("## System calls per request (MicroPython, strace)", "")
@@ -606,7 +772,8 @@ class Report:
         self.add(
             "",
             "Metrics (one module each in bench/, `python -m bench --list`): heap-floor,"
-            " heap-breakdown, shared-cases, alloc, instructions, rps, syscalls; connection-cost,"
+            " heap-breakdown, shared-cases, alloc, instructions, rps, syscalls, keepalive,"
+            " live-heap; connection-cost,"
             " preset-fit and preset-budget (tinyweb's per-connection heap and the board presets'"
             " budget, docs/boards.md) run only when named with --only. MicroPython's collector is"
             " conservative: heap figures move by a few hundred bytes between runs, the smallest"
@@ -640,6 +807,7 @@ class Report:
             ),
         )
         self.speed()
+        self.live()
         self.syscalls()
         self.peers()
         self.how()

@@ -4,6 +4,8 @@
     micropython serve.py tinyweb hello 8081 peak        # and print the live heap's peak
     python serve.py tinyweb hello 8081 socketpool       # tinyweb's CircuitPython adapter
     python serve.py httpserver hello 8081               # CPython's socket as the pool
+    micropython serve.py tinyweb hello 8081 app=hello_length  # tinyweb_hello_length.py
+    micropython serve.py tinyweb hello 8081 serve=8     # 8 slots instead of the preset's
 
 Serves until the process is stopped. With `peak` (MicroPython), one more task collects
 garbage whenever it gets a turn and prints "PEAK <bytes>" each time gc.mem_alloc() is higher
@@ -17,7 +19,13 @@ WORKLOAD = sys.argv[2]
 HOST = "127.0.0.1"
 PORT = int(sys.argv[3])
 OPTIONS = sys.argv[4:]
-module = __import__(FRAMEWORK + "_" + WORKLOAD)
+# "app=NAME": another app of the framework (FRAMEWORK_NAME.py) that also answers WORKLOAD,
+# e.g. hello with a Content-Length (bench/keepalive.py), or live pages (bench/live_heap.py).
+APP = WORKLOAD
+for option in OPTIONS:
+    if option.startswith("app="):
+        APP = option[4:]
+module = __import__(FRAMEWORK + "_" + APP)
 
 if "peak" in OPTIONS:
     import asyncio
@@ -38,6 +46,9 @@ if "peak" in OPTIONS:
     asyncio.create_task(sample())
 
 if FRAMEWORK == "tinyweb":
+    for option in OPTIONS:
+        if option.startswith("serve="):  # connections served at once (before the start)
+            module.app.max_concurrency = int(option[6:])
     if "socketpool" in OPTIONS:
         import socket
 
