@@ -13,10 +13,14 @@ requests, 10 on the unix port, 100 on CPython). Both serve 8 connections at once
 keep their connections are more than that: the 7th and 8th are refused with 503, as on a
 board); the rest of the preset stays. microdot 2.7.0 has no keep-alive: it answers
 HTTP/1.0 and closes every connection, so its keep-alive run opens a connection per request
-too. The goal (issue 12): with keep-alive, at least 2x the close-per-request figure on the
-unix port, and ahead of microdot with keep-alive on both runtimes.
+too. The server's CPU time per answered request (user and system, from /proc on Linux) is
+recorded beside each figure: it tells a run bound by the server from one bound by the load
+generator, which shares the machine's CPUs. The goal (issue 12): with keep-alive, at least
+2x the close-per-request figure on the unix port, and ahead of microdot with keep-alive on
+both runtimes.
 """
 
+import os
 import statistics
 
 from . import client, env
@@ -32,6 +36,16 @@ APPS = (
     ("tinyweb-readme", "tinyweb", ("serve=%d" % CLIENTS,)),
     ("microdot", "microdot", ()),
 )
+
+
+def cpu_seconds(pid):
+    """CPU time (user and system) the process has used so far, or None (no /proc)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / float(os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def measure(ctx):
@@ -50,7 +64,16 @@ def measure(ctx):
                 for row, name, options in APPS:
                     if name not in ctx.staged:
                         continue
-                    cell = table.setdefault(row, {"close": [], "keep": [], "connections": []})
+                    cell = table.setdefault(
+                        row,
+                        {
+                            "close": [],
+                            "keep": [],
+                            "connections": [],
+                            "cpu_close": [],
+                            "cpu_keep": [],
+                        },
+                    )
                     if "error" in cell:
                         continue
                     if group == "micropython":
@@ -62,7 +85,11 @@ def measure(ctx):
                             cell["error"] = "%s: %s" % (server.problem, server.output()[-300:])
                             continue
                         for mode in ("close", "keep"):
+                            cpu = cpu_seconds(server.proc.pid)
                             res = gen.run(server.port, WORKLOAD, CLIENTS, seconds, mode == "keep")
+                            if cpu is not None and res["valid"]:
+                                used = cpu_seconds(server.proc.pid) - cpu
+                                cell["cpu_" + mode].append(1e6 * used / res["valid"])
                             if res["bad"]:
                                 cell["error"] = "%s: %d wrong answers: %s" % (
                                     mode,
@@ -77,8 +104,8 @@ def measure(ctx):
                         server.stop()
             for cell in table.values():
                 if "error" not in cell:
-                    for key in ("close", "keep", "connections"):
-                        cell[key] = statistics.median(cell[key])
+                    for key in ("close", "keep", "connections", "cpu_close", "cpu_keep"):
+                        cell[key] = statistics.median(cell[key]) if cell[key] else None
             env.log(
                 "%s: %s"
                 % (

@@ -640,10 +640,32 @@ class Report:
                             num(cell["close"]),
                             "%s (%s connections/s)" % (num(cell["keep"]), num(cell["connections"])),
                             "%.2fx" % (cell["keep"] / cell["close"]),
+                            "%s / %s"
+                            % tuple(
+                                "-" if cell.get(k) is None else "%.0f" % cell[k]
+                                for k in ("cpu_close", "cpu_keep")
+                            ),
                         )
                     )
             self.add(
-                *table(("runtime", "app", "closing", "keep-alive", "keep-alive / closing"), rows)
+                *table(
+                    (
+                        "runtime",
+                        "app",
+                        "closing",
+                        "keep-alive",
+                        "keep-alive / closing",
+                        "server CPU µs per request (closing / keep-alive)",
+                    ),
+                    rows,
+                )
+            )
+            self.add(
+                "The server's CPU time per request (user and system, from /proc) tells what"
+                " bounds a figure: a server that used under a CPU-second per second was"
+                " waiting on the load generator (8 Python processes on the same CPUs), whose"
+                " own cost per request is highest when it opens a connection for each.",
+                "",
             )
         if fws:
             self.add(

@@ -12,7 +12,9 @@
 Loaded the first time a handler calls `resp.event_stream()`: a hello-world app never holds
 this code. docs/live.md has the limits.
 
-A stream holds one of the server's `max_concurrency` slots for its life. Each write must
+A stream holds one of the server's `max_concurrency` slots for its life (unlike a
+WebSocket, which gives its slot back once upgraded: a stream is an ordinary route's answer,
+whose handler may still use the slot's receive buffer; docs/live.md). Each write must
 go through within `request_timeout` (the server's watchdog: a client that stops reading is
 cut off). A client that went away makes `send()` raise OSError, which ends the handler:
 tinyweb closes the connection and logs nothing. A write to a client that just left may

@@ -13,15 +13,15 @@ Loaded the first time an app registers a WebSocket route (`app.websocket()`, in
 
 Bounded for a board: a connection holds one of the server's `max_concurrency` slots (and
 its receive buffer) only for its handshake; once upgraded it gives both back and reads
-frame heads through a small buffer of its own (`_HEAD_BUFFER` bytes), so live pages do
-not starve other clients. Open connections are bounded by the route's `max_websockets`
-instead (default `default_max_websockets()`: 16 on a 3-slot board); a handshake past it
-is answered 503. A message is read into one bytearray of its announced size, never larger
-than the route's `max_message_size` (a larger frame or message is refused with close code
-1009 and skipped, not read into memory); each frame, once begun, and each send must go
-through within `request_timeout` (the server's watchdog, as for every read and write); a
-client silent for `ping_interval` seconds while the handler waits in `receive()` is
-pinged, and dropped (close code 1011) if it stays silent as long again. No extensions
+frame heads through a small buffer of its own (`_HEAD_BUFFER` bytes), so live pages do not
+starve other clients. Open connections are bounded by the route's `max_websockets` instead
+(default `max(4, max_concurrency * 16 // 3)`: 16 on a 3-slot board); a handshake past it is
+answered 503. A message is read into one bytearray of its announced size, never larger than
+the route's `max_message_size` (a larger frame or message is refused with close code 1009
+and skipped, not read into memory); each frame, once begun, and each send must go through
+within `request_timeout` (the server's watchdog, as for every read and write); a client
+silent for `ping_interval` seconds while the handler waits in `receive()` is pinged, and
+dropped (close code 1011) if it stays silent as long again. No extensions
 (permessage-deflate) and no subprotocols are negotiated: browsers work without both.
 """
 
@@ -54,8 +54,7 @@ PING_INTERVAL = 30
 # The buffer an upgraded connection reads frame heads (and skipped payload) through once it
 # gave its slot's receive buffer back: a head is at most 14 bytes. Bytes.
 _HEAD_BUFFER = const(64)
-# Open WebSocket connections per route by default, per slot of the board (see
-# default_max_websockets).
+# Open WebSocket connections per route by default: this many per 3 slots of the board.
 _PER_SLOT = const(16)
 # After our close frame, what the client may still send (skipped) before its own close
 # frame: bytes. Past it, or past request_timeout, the connection is just closed.
@@ -76,14 +75,15 @@ def add_route(app, url, handler, options):
     """Register `handler(req, ws, **path_params)` for WebSocket upgrades on `url` (GET).
 
     Options: max_message_size (bytes, default the preset's max_body_size), max_websockets
-    (connections open on this route at once, default default_max_websockets(app); past it
-    a handshake gets 503), ping_interval (seconds, default 30; 0 never pings),
+    (connections open on this route at once, default max(4, max_concurrency * 16 // 3);
+    past it a handshake gets 503), ping_interval (seconds, default 30; 0 never pings),
     save_headers (more request headers to keep), and add_route's CORS options.
     """
     from .server import Route
 
     limit = options.pop("max_message_size", None) or app.max_body_size
-    most = options.pop("max_websockets", None) or default_max_websockets(app)
+    # By default 16 per 3 slots of the board: 16 on the ESP32 family, 5 on an ESP8266.
+    most = options.pop("max_websockets", None) or max(4, app.max_concurrency * _PER_SLOT // 3)
     ping = options.pop("ping_interval", PING_INTERVAL)
     ping_ms = int(ping * 1000) if ping else 0
     options["save_headers"] = list(options.get("save_headers") or ()) + list(_HEADERS)
@@ -113,12 +113,6 @@ def add_route(app, url, handler, options):
         await ws.close()
 
     app._add(Route(url, upgrade, ["GET"], app._options(options)))
-
-
-def default_max_websockets(app):
-    """Open connections a WebSocket route allows unless it says: 16 per 3 slots of the
-    board (16 on the ESP32 family and the unix port, 5 on an ESP8266, 170 on CPython)."""
-    return max(4, app.max_concurrency * _PER_SLOT // 3)
 
 
 def release_slot(app, req, resp):

@@ -49,6 +49,8 @@ if FRAMEWORK == "tinyweb":
     for option in OPTIONS:
         if option.startswith("serve="):  # connections served at once (before the start)
             module.app.max_concurrency = int(option[6:])
+        elif option.startswith("keep_alive="):  # most requests on one connection
+            module.app.keep_alive = int(option[11:])
     if "socketpool" in OPTIONS:
         import socket
 
