@@ -576,10 +576,10 @@ class Report:
             rows.append(
                 (
                     "%d idle WebSocket clients on the esp32 preset (3 slots) fit" % lh["count"],
-                    "in a %s-byte heap: %d open, then a plain request %s, every one echoes: %s,"
+                    "in a %s heap: %d open, then a plain request %s, every one echoes: %s,"
                     " the %dth handshake %s"
                     % (
-                        num(ws.get("heapsize", 0)),
+                        "%s-byte" % num(ws["heapsize"]) if ws.get("heapsize") else "default",
                         lh["count"],
                         ws.get("http_status", "-"),
                         ws.get("all_echo", "-"),
@@ -588,7 +588,9 @@ class Report:
                     )
                     if "per_connection" in ws
                     else ws.get("error", "-")[:120],
-                    verdict(fit),
+                    verdict(fit)
+                    if is32(lh)
+                    else "not measured on 32-bit (%s-bit)" % lh.get("bits"),
                 )
             )
         self.add(

@@ -16,6 +16,8 @@ from .client import workloads
 
 
 class Server:
+    heapsize = None  # MicroPython's -X heapsize=, when given
+
     def __init__(self, cmd, environ, name, port, workload, prefix=()):
         self.port = port
         self.workload = workload
@@ -39,7 +41,9 @@ class Server:
         cmd = mp.command("serve", [framework, workload, port] + list(options), heapsize)
         environ = env.mp_env(frameworks.mp_path(framework, kind, mp))
         name = "mp-%s-%s" % (framework, workload)
-        return cls(cmd, environ, name, port, workload, prefix)
+        server = cls(cmd, environ, name, port, workload, prefix)
+        server.heapsize = heapsize
+        return server
 
     @classmethod
     def cpython(cls, framework, workload, options=()):
