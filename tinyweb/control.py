@@ -133,6 +133,7 @@ def shutdown(app):
     Let the event loop run a moment afterwards (e.g. `await server.wait_closed()`) so the
     cancelled connections can close their sockets.
     """
+    _forget_interrupted_task(app)
     if app._listener is not None:
         app._listener.close()
     if app._watchdog is not None:
@@ -145,6 +146,27 @@ def shutdown(app):
             # MicroPython and CircuitPython asyncio: "can't cancel self", when a handler
             # calls shutdown(). That connection finishes its answer and closes by itself.
             pass
+
+
+def _forget_interrupted_task(app):
+    """MicroPython and CircuitPython asyncio: after Ctrl-C (a KeyboardInterrupt out of run()
+    or the user's loop), asyncio still names the task that ran last as the current one, and
+    refuses to cancel it ("can't cancel self"): the listener, the watchdog, or a connection
+    then stays open. That task is forgotten when it cannot be the caller of shutdown(): one
+    parked on a socket or another wait (a running task's `data` is None), or one of this
+    server's that never calls it (the listener, the watchdog, a connection not yet in its
+    handler). A handler that calls shutdown() keeps its task, and finishes its answer."""
+    core = getattr(asyncio, "core", None)  # None on CPython, which has no such limit
+    task = getattr(core, "cur_task", None)
+    if task is None:
+        return
+    stale = task.data is not None or task is app._watchdog
+    stale = stale or task is getattr(app._listener, "task", None)
+    for req in app.conns:
+        if req._task is task and req.route is None:
+            stale = True
+    if stale:
+        core.cur_task = None
 
 
 async def wait_closed(app):
