@@ -16,6 +16,12 @@ _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 # The longest header line dropped unread (nginx's large_client_header_buffers is 8 KB).
 _SKIP_MAX = const(8192)
 
+# Deepest a JSON body may nest (400 past it). MicroPython's parser holds every open array and
+# object in the heap, about 32 bytes a level on a 32-bit board (a 1 KB body of "[" takes
+# 32 KB); CPython's stops at its recursion limit (about 1,000). A device's JSON nests a few
+# levels.
+_JSON_DEPTH = const(64)
+
 
 async def skip_line(req, lengths):
     """Drop an overlong header line whose name nobody wants, as it arrives: True once its
@@ -104,6 +110,9 @@ async def read_parse_form_data(req):
     if ctype == b"application/json":
         import json
 
+        # Only a body with more brackets than the limit is walked byte by byte.
+        if body.count(b"[") + body.count(b"{") > _JSON_DEPTH and _too_deep(body):
+            raise HTTPException(400)
         try:
             data = json.loads(body)
         except (ValueError, RuntimeError):  # RuntimeError: nested past the recursion limit
@@ -111,6 +120,31 @@ async def read_parse_form_data(req):
         if not isinstance(data, dict):
             raise HTTPException(400)
         return data
+
+
+def _too_deep(body):
+    """True when JSON text nests arrays and objects deeper than _JSON_DEPTH (brackets
+    inside strings do not count)."""
+    depth = 0
+    in_string = False
+    escaped = False
+    for c in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == 92:  # backslash
+                escaped = True
+            elif c == 34:  # quote
+                in_string = False
+        elif c == 34:
+            in_string = True
+        elif c == 91 or c == 123:  # [ {
+            depth += 1
+            if depth > _JSON_DEPTH:
+                return True
+        elif c == 93 or c == 125:  # ] }
+            depth -= 1
+    return False
 
 
 async def discard(req, limit):

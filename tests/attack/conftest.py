@@ -5,10 +5,12 @@ def test_x(server):
     server.answers_normally()
 """
 
+import functools
 import json
 import os
 import socket
 import struct
+import subprocess
 import sys
 import time
 
@@ -21,9 +23,24 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 APP = os.path.join(HERE, "attack_app.py")
 
 RUNTIMES = ["cpython", "micropython"]
-# The MicroPython server's heap: with the app loaded, about the 100 KB an ESP32 has free
-# (boards/esp32.py); objects on this 64-bit port are larger than a board's.
-MICROPYTHON_HEAP = "160k"
+# The MicroPython server's heap: about 40 KB left free once the app is loaded (an ESP8266's
+# heap after boot; an ESP32 with Wi-Fi up and a bigger app can be as tight). By word size,
+# as objects on a 64-bit port take about twice a board's room.
+MICROPYTHON_HEAP = {32: "80k", 64: "108k"}
+
+
+@functools.lru_cache(maxsize=None)
+def micropython_heap():
+    """The -X heapsize= for the MicroPython binary in use, by its word size."""
+    out = subprocess.run(
+        [micropython_binary(), "-c", "import sys; print(sys.maxsize > 1 << 32)"],
+        stdout=subprocess.PIPE,
+        timeout=TIMEOUT,
+        cwd=HERE,
+    ).stdout
+    return MICROPYTHON_HEAP[64 if out.strip() == b"True" else 32]
+
+
 # What the heap of the MicroPython server may have grown by over a module's attacks:
 # asyncio's poll map and the server's list of connections keep the size their largest
 # moment needed (a dict or list never shrinks).
@@ -132,7 +149,7 @@ def server(request, tmp_path_factory, attack_folder):
         env = None
     else:
         lib = request.getfixturevalue("attack_lib")
-        cmd = [micropython_binary(), "-X", "heapsize=" + MICROPYTHON_HEAP, APP, str(port)]
+        cmd = [micropython_binary(), "-X", "heapsize=" + micropython_heap(), APP, str(port)]
         cmd.append(attack_folder)
         env = dict(os.environ, MICROPYPATH=":".join([lib, HERE, ".frozen"]))
     process = ServerProcess(cmd, cwd=HERE, env=env)

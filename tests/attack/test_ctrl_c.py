@@ -15,7 +15,7 @@ from conftest import TIMEOUT, free_port
 from micropython_runtime import micropython_binary
 from support.server_process import ServerProcess
 
-from .conftest import HERE, MICROPYTHON_HEAP, RUNTIMES, connect
+from .conftest import HERE, RUNTIMES, connect, micropython_heap
 
 APP = os.path.join(HERE, "ctrl_c_app.py")
 HALF = b"GET / HTTP/1.1\r\nHost: device\r\n"
@@ -27,7 +27,7 @@ def start(runtime, lib):
         cmd = [sys.executable, "-u", APP, str(port)]
         env = None
     else:
-        cmd = [micropython_binary(), "-X", "heapsize=" + MICROPYTHON_HEAP, APP, str(port)]
+        cmd = [micropython_binary(), "-X", "heapsize=" + micropython_heap(), APP, str(port)]
         env = dict(os.environ, MICROPYPATH=":".join([lib, HERE, ".frozen"]))
     process = ServerProcess(cmd, cwd=HERE, env=env)
     process.port = port
