@@ -137,7 +137,6 @@ def test_a_full_server_refuses_with_503(server):
     server.answers_normally()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 item 2: fixed on branch slots")
 def test_a_normal_client_is_served_during_an_idle_flood(server):
     """Every slot and waiting place held by silent sockets: an honest client still gets its
     answer (one that made no progress gives way), not a 503."""
@@ -150,7 +149,6 @@ def test_a_normal_client_is_served_during_an_idle_flood(server):
         answers(socks)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 item 6: fixed on branch slots")
 def test_the_503_of_a_full_server_is_not_lost_to_a_reset(server):
     """A client refused with 503 that sends its request in two writes (as http.client does
     with a head and a body) reads the 503: the server reads the request first, so that its

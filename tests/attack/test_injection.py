@@ -106,24 +106,15 @@ FORM_FLOOD = post(b"/form", b"application/x-www-form-urlencoded", b"&" * 1024)
 QUERY_FLOOD = b"GET /customers?" + b"&" * 990 + b" HTTP/1.0\r\n\r\n"
 
 
-def item_1_on_micropython(request, server):
-    if server.runtime == "micropython":
-        request.applymarker(
-            pytest.mark.xfail(strict=True, reason="issue 9 item 1: fixed on branch harden")
-        )
-
-
-def test_1kb_of_ampersands_in_form_bodies(request, server):
+def test_1kb_of_ampersands_in_form_bodies(server):
     """Three clients at once (a server's slots), each 1 KB of "&" to a 1 KB form route."""
-    item_1_on_micropython(request, server)
     for _ in range(3):
         results = flood(server, [FORM_FLOOD] * 3)
         assert results == [(b"HTTP/1.0 200 OK", b"fields 0")] * 3, server.report()
     server.answers_normally()
 
 
-def test_1kb_of_ampersands_in_rest_query_strings(request, server):
-    item_1_on_micropython(request, server)
+def test_1kb_of_ampersands_in_rest_query_strings(server):
     for _ in range(3):
         results = flood(server, [QUERY_FLOOD] * 3)
         expect = (b"HTTP/1.1 200 OK", b'{"count": 0, "query": 0}')

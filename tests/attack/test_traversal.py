@@ -53,7 +53,6 @@ def test_files_inside_the_folder_are_served(server, path, content):
     assert status(raw) == b"HTTP/1.0 200 OK" and body(raw) == content, server.report()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 item 3: fixed on branch static (send_file root=)")
 def test_a_symlink_out_of_the_named_root_is_refused(server):
     """send_file(name, root=folder) keeps to the folder: a symlink inside it that leads out
     is refused (CPython resolves it; MicroPython's unix port refuses every link)."""
