@@ -15,6 +15,13 @@ import time
 import tinyweb
 from tinyweb.compat import asyncio
 
+try:  # CPython: a parent that ignores SIGINT (a shell's background job) passes that on
+    import signal
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+except ImportError:  # MicroPython's unix port: no signal module, its own handler is set
+    pass
+
 app = tinyweb.webserver(board="unix", request_timeout=30)
 
 
