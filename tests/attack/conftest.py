@@ -154,12 +154,13 @@ WARM_UP = [
 
 
 def fill_for_a_moment(target):
-    """Every slot taken and one connection waiting, then all closed: what a full server
-    loads (tinyweb.slots) is loaded before the baseline, too."""
+    """Every slot taken by a silent socket and one connection waiting past a sixth of the
+    request timeout, then all closed: what a full server loads (tinyweb.slots, to cut off
+    a stalled head) is loaded before the baseline, too."""
     socks = [connect(target.port) for _ in range(attack_app.MAX_CONCURRENCY)]
     time.sleep(0.1)  # they hold the slots
     socks.append(connect(target.port))
-    time.sleep(0.1)  # it found every slot busy
+    time.sleep(attack_app.REQUEST_TIMEOUT / 2)  # it waited long enough to cut one off
     for s in socks:
         s.close()
 
