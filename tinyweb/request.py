@@ -284,9 +284,11 @@ class request:
             elif name == b"content-type":
                 self.content_type = value
             elif name == b"transfer-encoding":
-                # Only chunked can frame a request body (RFC 9112 section 6.1): any other
-                # coding last is 501, as is one this server does not decode.
-                if not value.lower().endswith(b"chunked"):
+                # Only chunked can frame a request body (RFC 9112 section 6.1), once: any
+                # other coding, before it or instead ("gzip, chunked"), is one this server
+                # does not decode, and so is chunked twice (two headers, or "chunked,
+                # chunked"): 501.
+                if self.chunked or value.lower() != b"chunked":
                     raise HTTPException(501)
                 self.chunked = True
             elif name == b"expect":

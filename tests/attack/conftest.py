@@ -150,6 +150,8 @@ WARM_UP = [
     b"GET /reason?r=Fine HTTP/1.0\r\n\r\n",
     b"GET /big HTTP/1.0\r\n\r\n",
     b"GET /mount/hello.txt HTTP/1.0\r\n\r\n",
+    b"POST /form HTTP/1.1\r\nHost: d\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+    b"Transfer-Encoding: chunked\r\n\r\n3\r\na=1\r\n0\r\n\r\n",
 ]
 
 

@@ -8,6 +8,10 @@ from .conftest import status
 
 H11 = b"Host: device\r\n"
 FORM = b"Content-Type: application/x-www-form-urlencoded\r\n"
+CHUNKED_FORM = (
+    b"POST /form HTTP/1.1\r\n" + H11 + FORM + b"Transfer-Encoding: chunked\r\n\r\n"
+    b"7\r\na=1&b=2\r\n0\r\n\r\n"
+)
 
 CASES = [
     # (name, raw request, status line)
@@ -32,20 +36,57 @@ CASES = [
         + H11
         + FORM
         + b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-        b"HTTP/1.0 400 Bad Request",
+        b"HTTP/1.1 400 Bad Request",  # a REST resource's URL: answered as HTTP/1.1
     ),
     (
         "Transfer-Encoding gzip",
         b"POST /customers HTTP/1.1\r\n" + H11 + FORM + b"Transfer-Encoding: gzip\r\n\r\n",
+        b"HTTP/1.1 501 Not Implemented",
+    ),
+    (
+        "Transfer-Encoding gzip, chunked",
+        CHUNKED_FORM.replace(b": chunked", b": gzip, chunked"),
         b"HTTP/1.0 501 Not Implemented",
     ),
     (
-        "chunked request body",
-        b"POST /customers HTTP/1.1\r\n"
-        + H11
-        + FORM
-        + b"Transfer-Encoding: chunked\r\n\r\n3\r\na=1\r\n0\r\n\r\n",
-        b"HTTP/1.0 411 Length Required",
+        "Transfer-Encoding chunked, chunked",
+        CHUNKED_FORM.replace(b": chunked", b": chunked, chunked"),
+        b"HTTP/1.0 501 Not Implemented",
+    ),
+    (
+        "two Transfer-Encoding: chunked",
+        CHUNKED_FORM.replace(b"chunked\r\n", b"chunked\r\nTransfer-Encoding: chunked\r\n"),
+        b"HTTP/1.0 501 Not Implemented",
+    ),
+    (
+        "chunked body in HTTP/1.0",
+        CHUNKED_FORM.replace(b"HTTP/1.1", b"HTTP/1.0"),
+        b"HTTP/1.0 400 Bad Request",
+    ),
+    (
+        "chunked body over the route's limit",
+        CHUNKED_FORM.replace(b"7\r\na=1&b=2", b"7d0\r\n" + b"a" * 2000),
+        b"HTTP/1.0 413 Content Too Large",
+    ),
+    (
+        "chunk size not hex",
+        CHUNKED_FORM.replace(b"7\r\n", b"zz\r\n"),
+        b"HTTP/1.0 400 Bad Request",
+    ),
+    (
+        "chunk size of 20 hex digits",
+        CHUNKED_FORM.replace(b"7\r\n", b"f" * 20 + b"\r\n"),
+        b"HTTP/1.0 400 Bad Request",
+    ),
+    (
+        "chunk longer than its size",
+        CHUNKED_FORM.replace(b"7\r\n", b"3\r\n"),
+        b"HTTP/1.0 400 Bad Request",
+    ),
+    (
+        "chunked body without its last chunk",
+        CHUNKED_FORM[: -len(b"0\r\n\r\n")],
+        b"HTTP/1.0 400 Bad Request",
     ),
     (
         "bare CR in a header value",
@@ -160,6 +201,11 @@ ACCEPTED = [
 def test_well_formed_edges_are_served(server, data):
     raw = server.raw(data)
     assert status(raw) == b"HTTP/1.0 200 OK" and raw.endswith(b"\r\n\r\nindex"), server.report()
+
+
+def test_a_chunked_form_is_decoded(server):
+    raw = server.raw(CHUNKED_FORM)
+    assert status(raw) == b"HTTP/1.0 200 OK" and raw.endswith(b"\r\n\r\nfields 2"), raw
 
 
 def test_the_server_holds_what_it_held_before(server):
