@@ -99,9 +99,9 @@ FUZZ = settings(
 # What the parser may refuse a head with (tinyweb.request): anything else is a bug.
 PARSER_ERRORS = {400, 411, 414, 431, 501}
 # What the shared cases' app may answer: its routes' own codes, the parser's refusals, 404
-# and 405 from routing, 413 for a body over a limit; 500 only from the routes that fail on
-# purpose.
-ANSWERS = {200, 201, 204, 302, 403, 404, 405, 409, 413, 418} | PARSER_ERRORS
+# and 405 from routing, 413 for a body over a limit, 415 for a body of another type; 500
+# only from the routes that fail on purpose.
+ANSWERS = {200, 201, 204, 302, 403, 404, 405, 409, 413, 415, 418} | PARSER_ERRORS
 CRASHING = (b"/crash", b"/crash_late", b"/api/broken")
 
 
