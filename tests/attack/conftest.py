@@ -5,12 +5,10 @@ def test_x(server):
     server.answers_normally()
 """
 
-import functools
 import json
 import os
 import socket
 import struct
-import subprocess
 import sys
 import time
 
@@ -25,24 +23,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 APP = os.path.join(HERE, "attack_app.py")
 
 RUNTIMES = ["cpython", "micropython"]
-# The MicroPython server's heap: about 40 KB left free once the app is loaded (an ESP8266's
-# heap after boot; an ESP32 with Wi-Fi up and a bigger app can be as tight). By word size,
-# as objects on a 64-bit port take about twice a board's room.
-MICROPYTHON_HEAP = {32: "80k", 64: "108k"}
-
-
-@functools.lru_cache(maxsize=None)
-def micropython_heap():
-    """The -X heapsize= for the MicroPython binary in use, by its word size."""
-    out = subprocess.run(
-        [micropython_binary(), "-c", "import sys; print(sys.maxsize > 1 << 32)"],
-        stdout=subprocess.PIPE,
-        timeout=TIMEOUT,
-        cwd=HERE,
-    ).stdout
-    return MICROPYTHON_HEAP[64 if out.strip() == b"True" else 32]
-
-
+# The MicroPython server's heap: what the app holds once warmed up, measured, plus about
+# 40 KB free (an ESP8266's heap after boot; an ESP32 with Wi-Fi up and a bigger app can be
+# as tight). Measured, not fixed, as what the app holds grows with the library.
+FREE_HEAP = 40 * 1024
 # What the heap of the MicroPython server may have grown by over a module's attacks:
 # asyncio's poll map and the server's list of connections keep the size their largest
 # moment needed (a dict or list never shrinks).
@@ -167,27 +151,58 @@ def fill_for_a_moment(target):
         s.close()
 
 
-@pytest.fixture(scope="module", params=RUNTIMES)
-def server(request, tmp_path_factory, attack_folder):
-    port = free_port()
-    if request.param == "cpython":
-        cmd = [sys.executable, "-u", APP, str(port), attack_folder]
+def launch(runtime, port, folder, lib=None, heap=None, app=APP):
+    """attack_app.py (or `app`) started on a runtime; waits for its "ready"."""
+    if runtime == "cpython":
+        cmd = [sys.executable, "-u", app, str(port), folder]
         env = None
     else:
-        lib = request.getfixturevalue("attack_lib")
-        cmd = [micropython_binary(), "-X", "heapsize=" + micropython_heap(), APP, str(port)]
-        cmd.append(attack_folder)
+        cmd = [micropython_binary()] + (["-X", "heapsize=" + heap] if heap else [])
+        cmd += [app, str(port), folder]
         env = dict(os.environ, MICROPYPATH=":".join([lib, HERE, ".frozen"]))
     process = ServerProcess(cmd, cwd=HERE, env=env)
     try:
         process.wait_for("ready")
-        target = Target(request.param, process, port)
-        for data in WARM_UP:
-            target.raw(data)
-        fill_for_a_moment(target)
-        target.state()
-        target.baseline = target.state()
-        yield target
+    except BaseException:
+        process.stop()
+        raise
+    return process
+
+
+def warmed_up(runtime, process, port):
+    """A Target whose baseline is taken once every kind of request has been served."""
+    target = Target(runtime, process, port)
+    for data in WARM_UP:
+        target.raw(data)
+    fill_for_a_moment(target)
+    target.state()
+    target.baseline = target.state()
+    return target
+
+
+@pytest.fixture(scope="session")
+def micropython_heap(attack_lib, attack_folder):
+    """-X heapsize= for the MicroPython servers: the warmed-up app's heap plus FREE_HEAP,
+    plus the collector's own tables (about 3% of the heap)."""
+    port = free_port()
+    process = launch("micropython", port, attack_folder, attack_lib)
+    try:
+        held = warmed_up("micropython", process, port).baseline["heap"]
+    finally:
+        process.stop()
+    return "%dk" % ((held + FREE_HEAP) * 103 // 100 // 1024 + 1)
+
+
+@pytest.fixture(scope="module", params=RUNTIMES)
+def server(request, attack_folder):
+    port = free_port()
+    lib = heap = None
+    if request.param == "micropython":
+        lib = request.getfixturevalue("attack_lib")
+        heap = request.getfixturevalue("micropython_heap")
+    process = launch(request.param, port, attack_folder, lib, heap)
+    try:
+        yield warmed_up(request.param, process, port)
     finally:
         process.stop()
 

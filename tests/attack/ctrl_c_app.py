@@ -1,6 +1,6 @@
 """The README's way to stop a server with Ctrl-C, to be interrupted by a real SIGINT.
 
-    python ctrl_c_app.py PORT   /   micropython ctrl_c_app.py PORT
+    python ctrl_c_app.py PORT   /   micropython ctrl_c_app.py PORT  (later arguments ignored)
 
 try: app.run() except KeyboardInterrupt: app.shutdown(), then one short loop run
 (app.wait_closed()). Prints "ready" before run(), then, once interrupted, which of the

@@ -7,31 +7,21 @@ whichever task asyncio still called current (the connection's or the watchdog's)
 import os
 import signal
 import socket
-import sys
 import time
 
 import pytest
 from conftest import TIMEOUT, free_port
-from micropython_runtime import micropython_binary
-from support.server_process import ServerProcess
 
-from .conftest import HERE, RUNTIMES, connect, micropython_heap
+from .conftest import HERE, RUNTIMES, connect, launch
 
 APP = os.path.join(HERE, "ctrl_c_app.py")
 HALF = b"GET / HTTP/1.1\r\nHost: device\r\n"
 
 
-def start(runtime, lib):
+def start(runtime, lib, heap):
     port = free_port()
-    if runtime == "cpython":
-        cmd = [sys.executable, "-u", APP, str(port)]
-        env = None
-    else:
-        cmd = [micropython_binary(), "-X", "heapsize=" + micropython_heap(), APP, str(port)]
-        env = dict(os.environ, MICROPYPATH=":".join([lib, HERE, ".frozen"]))
-    process = ServerProcess(cmd, cwd=HERE, env=env)
+    process = launch(runtime, port, "-", lib, heap, app=APP)
     process.port = port
-    process.wait_for("ready")
     deadline = time.monotonic() + TIMEOUT
     while True:  # run() prints nothing once it listens: try until it does
         try:
@@ -66,9 +56,12 @@ def interrupt(process, client, idle):
     "idle, expect", [(0.02, "connection"), (1.5, "watchdog")], ids=["connection", "watchdog"]
 )
 def test_ctrl_c_then_shutdown_closes_the_held_connection(request, runtime, idle, expect):
-    lib = request.getfixturevalue("attack_lib") if runtime == "micropython" else None
+    lib = heap = None
+    if runtime == "micropython":
+        lib = request.getfixturevalue("attack_lib")
+        heap = request.getfixturevalue("micropython_heap")
     for attempt in range(3):  # the watchdog may run between the last byte and the signal
-        process = start(runtime, lib)
+        process = start(runtime, lib, heap)
         try:
             client = connect(process.port)
             with client:
