@@ -247,6 +247,9 @@ async def on_error(app, req, resp, exc):
             # the connection before the client has read the answer.
             from .body import discard
 
+            if req._body_left < 0:
+                # A chunked body: its framing may be what failed, so it is dropped as bytes.
+                req._body_left = 0
             req._deadline = ticks_add(ticks_ms(), _LINGER_MS)
             await discard(req, _LINGER_BYTES)
     except BaseException:  # the client is gone, or the linger ran out of time
