@@ -59,7 +59,9 @@ def read_answer(sock):
     for line in lines[1:]:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
-    length = int(headers.get("content-length", "0"))
+    # 204 and 304 answers end with their head, whatever Content-Length says (RFC 9112 6.3).
+    no_body = lines[0].split(" ")[1] in ("204", "304")
+    length = 0 if no_body else int(headers.get("content-length", "0"))
     while len(body) < length:
         chunk = sock.recv(4096)
         if not chunk:
@@ -249,3 +251,36 @@ def test_adafruit_requests_session_reuses_its_socket(serve):
         r.close()
     assert bodies == [b"index", b'{"items": [1, 2]}', b"index"]
     assert app.processed_connections == 1
+
+
+def test_a_route_answering_204_or_304_sends_no_body_and_204_no_length(serve):
+    # Whatever the handler sends (RFC 9110: 204 and 304 never have a body, 204 no
+    # Content-Length); the connection stays usable for the next request.
+    app = tinyweb.webserver()
+
+    @app.route("/empty")
+    async def empty(req, resp):
+        resp.code = 204
+
+    @app.route("/sends")
+    async def sends(req, resp):
+        resp.code = int(req.query_string or 204)
+        await resp.send_body("a body that must not go out")
+
+    @app.route("/")
+    async def index(req, resp):
+        await resp.send_body("index")
+
+    port = serve(app)
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+        for path in (b"/empty", b"/sends", b"/sends?304"):
+            s.sendall(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+            status, headers, body = read_answer(s)
+            assert body == b""
+            if status.startswith("HTTP/1.0 204"):
+                assert "content-length" not in headers
+            else:
+                assert status == "HTTP/1.0 304 Not Modified"
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert read_answer(s)[2] == b"index"
+        assert closed_by_server(s)  # nothing of the bodies came after their heads

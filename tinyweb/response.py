@@ -74,6 +74,12 @@ class response:
                 from .status import reason_for
 
                 reason = reason_for(code)
+        if code == 204 or code == 304:
+            # Never a body, whatever the handler sends; no Content-Length with a 204 (RFC 9110
+            # sections 6.4.1, 8.6).
+            self.is_head = True
+            if code == 204:
+                self.headers.pop("Content-Length", None)
         parts = ["HTTP/%s %d %s\r\n" % (self.version, code, reason)]
         for item in self.headers.items():  # (name, value): formatted without a new tuple
             parts.append("%s: %s\r\n" % item)
