@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -123,6 +124,21 @@ def stop_process(proc):
             proc.wait(5)
 
 
+def wait_listening(port, proc, timeout):
+    """True once something accepts a connection on 127.0.0.1:port; False if `proc` (the
+    Popen that should listen there) exits first or `timeout` seconds pass. The caller says
+    what failed: only it knows where the process's output is."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+
+
 def parallel(port, paths):
     """GET every path at once, each from its own thread; the results (or exceptions) in order."""
     results = [None] * len(paths)
@@ -143,8 +159,6 @@ def parallel(port, paths):
 
 def no_connections_left(app, seconds=3):
     """True once the app holds no connection (closing a reset one takes a loop turn or two)."""
-    import time
-
     deadline = time.monotonic() + seconds
     while app.conns and time.monotonic() < deadline:
         time.sleep(0.02)

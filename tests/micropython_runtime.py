@@ -66,6 +66,18 @@ def micropython_binary():
     return None
 
 
+@functools.lru_cache(maxsize=None)
+def word_bits():
+    """32 or 64: the word size of micropython_binary() (MicroPython's object sizes follow it)."""
+    out = subprocess.run(
+        [micropython_binary(), "-c", "import sys; print(64 if sys.maxsize > 2**32 else 32)"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return int(out.stdout.strip())
+
+
 def micropython_or_skip():
     """micropython_binary(), or skip the test without one; a MICROPYTHON that is no
     executable file fails the test (a broken setting is not quietly skipped)."""

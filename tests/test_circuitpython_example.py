@@ -13,14 +13,13 @@ import json
 import os
 import socket
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 EXAMPLES = os.path.join(ROOT, "examples")
 sys.path[:0] = [HERE]
 
-from conftest import free_port  # noqa: E402
+from conftest import free_port, wait_listening  # noqa: E402
 from support import cp_client  # noqa: E402
 from support.fake_socketpool import SocketPool  # noqa: E402
 from support.server_process import ServerProcess  # noqa: E402
@@ -81,17 +80,10 @@ def test_code_py_on_a_fake_board():
         board.stop()
 
 
-def wait_listening(port, proc, timeout=15):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if proc.poll() is not None:
-                raise AssertionError("exited: %s" % proc.report())
-            time.sleep(0.05)
-    raise AssertionError("not listening on %d: %s" % (port, proc.report()))
+def wait_serving(port, server):
+    """Wait for the ServerProcess `server` to listen on `port`."""
+    if not wait_listening(port, server.proc, 15):
+        raise AssertionError("not listening on %d: %s" % (port, server.report()))
 
 
 def test_app_shared_on_cpython():
@@ -101,7 +93,7 @@ def test_app_shared_on_cpython():
     cmd = [sys.executable, os.path.join(EXAMPLES, "app_shared.py"), "--port", str(port)]
     server = ServerProcess(cmd, cwd=EXAMPLES)
     try:
-        wait_listening(port, server.proc)
+        wait_serving(port, server)
         check_app(port, "cpython", pool=socket)
     finally:
         server.stop()
@@ -141,7 +133,7 @@ def test_app_shared_on_micropython_unix(tmp_path_factory):
     cmd = [micropython, os.path.join(EXAMPLES, "app_shared.py"), "--port", str(port)]
     server = ServerProcess(cmd, cwd=EXAMPLES, env=env)
     try:
-        wait_listening(port, server.proc)
+        wait_serving(port, server)
         state = check_app(port, "micropython", pool=socket)
         assert isinstance(state["free"], int)
     finally:

@@ -175,7 +175,7 @@ def test_two_visitors_fit_an_esp32_heap_on_micropython(lib, tmp_path):  # noqa: 
     160 KB there): two browsers at once, twice, all answered. Measured on the 32-bit 1.27
     build: 39 KB after make_app(), 60 KB at most while serving, the smallest heap that
     serves this 72 KB."""
-    from test_hardening import word_bits
+    from micropython_runtime import word_bits
     from test_micropython_unix import MicroPythonProcess
 
     build = load_tool("build")

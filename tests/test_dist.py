@@ -16,11 +16,10 @@ import os
 import subprocess
 import sys
 import threading
-import time
 import zipfile
 
 import pytest
-from conftest import ROOT, free_port, http_request, stop_process
+from conftest import ROOT, free_port, http_request, stop_process, wait_listening
 from micropython_runtime import NO_MICROPYTHON, micropython_binary
 
 SERVE_HELLO = """
@@ -71,17 +70,12 @@ def serve_and_get(cmd, port, env=None):
     """Start cmd (which serves SERVE_HELLO on port) and GET / from it; the body."""
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                status, _, _, body = http_request(port, "GET", "/")
-                assert status == 200
-                return body.decode()
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    stop_process(proc)
-                    raise AssertionError(proc.stdout.read().decode())
-                time.sleep(0.1)
+        if not wait_listening(port, proc, 20):
+            stop_process(proc)
+            raise AssertionError(proc.stdout.read().decode())
+        status, _, _, body = http_request(port, "GET", "/")
+        assert status == 200
+        return body.decode()
     finally:
         stop_process(proc)
 

@@ -6,13 +6,11 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 
 import pytest
-from conftest import ROOT, free_port, http_request, stop_process
+from conftest import ROOT, free_port, http_request, stop_process, wait_listening
 
 EXAMPLES = os.path.join(ROOT, "examples")
 
@@ -36,15 +34,10 @@ def run_example():
             stderr=subprocess.STDOUT,
         )
         procs.append(proc)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return port
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(proc.stdout.read().decode())
-                time.sleep(0.05)
-        raise RuntimeError("%s did not start listening" % name)
+        if wait_listening(port, proc, 10):
+            return port
+        stop_process(proc)
+        raise RuntimeError("%s did not start listening:\n%s" % (name, proc.stdout.read().decode()))
 
     yield start
     for proc in procs:
@@ -182,22 +175,17 @@ def test_make_run_on_a_fresh_clone_serves_hello_world_and_installs_no_test_tools
         start_new_session=True,  # make and the python it starts, stopped together below
     )
     try:
-        deadline = time.monotonic() + 300  # the first run makes the venv and installs tinyweb
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise AssertionError(proc.stdout.read().decode())
-                time.sleep(0.2)
-        status, _, headers, body = http_request(port, "GET", "/")
-        assert (status, body) == (200, b"<html><body><h1>Hello, world!</h1></html>\n")
-        assert headers["content-type"] == "text/html; charset=utf-8"
+        # The first run makes the venv and installs tinyweb.
+        listening = wait_listening(port, proc, 300)
+        if listening:
+            status, _, headers, body = http_request(port, "GET", "/")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)  # the group this test started, by its id
         proc.wait(30)
     printed = proc.stdout.read().decode("utf-8", "replace")
+    assert listening, printed
+    assert (status, body) == (200, b"<html><body><h1>Hello, world!</h1></html>\n")
+    assert headers["content-type"] == "text/html; charset=utf-8"
     # The install says nothing: no deprecation warning, no setuptools banner ("!!").
     assert "deprecat" not in printed.lower() and "!!" not in printed, printed
     out = subprocess.run(

@@ -11,15 +11,13 @@ The server is tests/micropython/serve_hardening.py, the same script on both runt
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
-from conftest import TIMEOUT, free_port, http_request, raw_request, stop_process
-from micropython_runtime import MP_TESTS, ROOT, device_build, micropython_binary
+from conftest import TIMEOUT, free_port, http_request, raw_request, stop_process, wait_listening
+from micropython_runtime import MP_TESTS, ROOT, device_build, micropython_binary, word_bits
 
 import tinyweb
 
@@ -67,28 +65,9 @@ def start(request, tmp_path):
         proc.log.close()
 
 
-def word_bits():
-    """32 or 64: the MicroPython interpreter's word size (object sizes follow it)."""
-    out = subprocess.run(
-        [micropython_binary(), "-c", "import sys; print(64 if sys.maxsize > 2**32 else 32)"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    return int(out.stdout.strip())
-
-
 def wait_for_port(port, proc):
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.05)
-    raise AssertionError("the server did not start:\n" + output(proc))
+    if not wait_listening(port, proc, START_TIMEOUT):
+        raise AssertionError("the server did not start:\n" + output(proc))
 
 
 def output(proc):

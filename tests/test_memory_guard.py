@@ -10,14 +10,12 @@ smaller, never raise them without saying why in the commit.
 
 import http.client
 import os
-import socket
 import subprocess
 import threading
-import time
 
 import pytest
 from check import check, load_cases
-from conftest import free_port, raw_request, stop_process
+from conftest import free_port, raw_request, stop_process, wait_listening
 from micropython_runtime import (
     MP_TESTS,
     NO_MICROPYTHON,
@@ -26,6 +24,7 @@ from micropython_runtime import (
     device_build,
     micropython_binary,
     micropython_or_skip,
+    word_bits,
 )
 
 pytestmark = pytest.mark.skipif(micropython_binary() is None, reason=NO_MICROPYTHON)
@@ -52,30 +51,12 @@ def lib(tmp_path_factory):
     return device_build(tmp_path_factory)
 
 
-@pytest.fixture(scope="module")
-def word_bits():
-    out = subprocess.run(
-        [micropython_binary(), "-c", "import sys; print(64 if sys.maxsize > 2**32 else 32)"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    return int(out.stdout.strip())
-
-
 def start(lib, heap_k, script, args, port, paths=()):
     env = dict(os.environ, MICROPYPATH=":".join([lib] + list(paths) + [".frozen"]))
     cmd = [micropython_binary(), "-X", "heapsize=%dK" % heap_k, script] + list(args)
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.05)
+    if wait_listening(port, proc, 15):
+        return proc
     stop_process(proc)
     raise AssertionError("did not start in %d KiB:\n%s" % (heap_k, proc.stdout.read().decode()))
 
@@ -85,8 +66,8 @@ def output(proc):
     return proc.stdout.read().decode("utf-8", "replace")
 
 
-def test_hello_world_serves_four_clients_in_its_capped_heap(lib, word_bits):
-    cap = CAPS[word_bits]["hello"]
+def test_hello_world_serves_four_clients_in_its_capped_heap(lib):
+    cap = CAPS[word_bits()]["hello"]
     port = free_port()
     script = os.path.join(ROOT, "examples", "hello_world.py")
     proc = start(lib, cap, script, ["--host", "127.0.0.1", "--port", str(port)], port)
@@ -113,8 +94,8 @@ def test_hello_world_serves_four_clients_in_its_capped_heap(lib, word_bits):
     assert "MemoryError" not in log
 
 
-def test_full_feature_app_answers_every_shared_case_in_its_capped_heap(lib, word_bits):
-    cap = CAPS[word_bits]["cases"]
+def test_full_feature_app_answers_every_shared_case_in_its_capped_heap(lib):
+    cap = CAPS[word_bits()]["cases"]
     main, plain = free_port(), free_port()
     script = os.path.join(MP_TESTS, "serve_cases.py")
     args = [str(main), str(plain), os.path.join(SHARED, "static")]

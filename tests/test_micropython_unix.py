@@ -17,7 +17,15 @@ import time
 
 import pytest
 from check import check, load_cases
-from conftest import TIMEOUT, Slowloris, free_port, http_request, raw_request, stop_process
+from conftest import (
+    TIMEOUT,
+    Slowloris,
+    free_port,
+    http_request,
+    raw_request,
+    stop_process,
+    wait_listening,
+)
 from micropython_runtime import (
     MP_TESTS,
     NO_MICROPYTHON,
@@ -54,15 +62,8 @@ class MicroPythonProcess:
             cmd + [script] + list(args), env=env, stdout=self.out, stderr=subprocess.STDOUT
         )
         self.port = port
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return
-            except OSError:
-                if self.proc.poll() is not None:
-                    break
-                time.sleep(0.05)
+        if wait_listening(port, self.proc, START_TIMEOUT):
+            return
         self.stop()
         raise AssertionError("MicroPython did not start listening:\n" + self.output())
 

@@ -10,10 +10,9 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
-from conftest import ROOT, free_port, http_request, stop_process
+from conftest import ROOT, free_port, http_request, stop_process, wait_listening
 from micropython_runtime import NO_MICROPYTHON, micropython_binary
 from test_micropython_unix import lib, micropython  # noqa: F401 - fixtures
 
@@ -43,15 +42,8 @@ def check_upstream_app(port):
 
 
 def wait_ready(proc, port):
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            http_request(port, "GET", "/ping")
-            return
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.05)
+    if wait_listening(port, proc, 20):
+        return
     stop_process(proc)
     raise AssertionError(proc.stdout.read().decode())
 

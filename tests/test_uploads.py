@@ -15,8 +15,16 @@ import time
 
 import adafruit_requests
 import pytest
-from conftest import ROOT, TIMEOUT, free_port, http_request, raw_request, stop_process
-from micropython_runtime import device_build, micropython_binary, micropython_or_skip
+from conftest import (
+    ROOT,
+    TIMEOUT,
+    free_port,
+    http_request,
+    raw_request,
+    stop_process,
+    wait_listening,
+)
+from micropython_runtime import device_build, micropython_binary, micropython_or_skip, word_bits
 
 import tinyweb
 
@@ -358,15 +366,8 @@ def test_read_parse_form_data_refuses_a_type_it_does_not_parse(port):
 
 def start_upload_example(cmd, port, env=None):
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.05)
+    if wait_listening(port, proc, 20):
+        return proc
     stop_process(proc)
     raise AssertionError("upload.py did not start:\n" + proc.stdout.read().decode())
 
@@ -429,13 +430,7 @@ def test_upload_example_takes_1_mb_on_micropython_in_a_capped_heap(tmp_path_fact
     are about 1.5 times as large)."""
     binary = micropython_or_skip()
     lib = device_build(tmp_path_factory)
-    bits = subprocess.run(
-        [binary, "-c", "import sys; print(64 if sys.maxsize > 2**32 else 32)"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    ).stdout.strip()
-    heap = "64K" if bits == "32" else "96K"
+    heap = "64K" if word_bits() == 32 else "96K"
     port = free_port()
     out = tmp_path / "out.bin"
     script = os.path.join(ROOT, "examples", "upload.py")

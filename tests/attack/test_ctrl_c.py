@@ -10,7 +10,7 @@ import socket
 import time
 
 import pytest
-from conftest import TIMEOUT, free_port
+from conftest import TIMEOUT, free_port, wait_listening
 
 from .conftest import HERE, RUNTIMES, connect, launch
 
@@ -22,16 +22,11 @@ def start(runtime, lib, heap):
     port = free_port()
     process = launch(runtime, port, "-", lib, heap, app=APP)
     process.port = port
-    deadline = time.monotonic() + TIMEOUT
-    while True:  # run() prints nothing once it listens: try until it does
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process
-        except OSError:
-            if time.monotonic() > deadline or process.proc.poll() is not None:
-                process.stop()
-                raise AssertionError("not listening; " + process.report())
-            time.sleep(0.05)
+    # run() prints nothing once it listens: try until it does
+    if wait_listening(port, process.proc, TIMEOUT):
+        return process
+    process.stop()
+    raise AssertionError("not listening; " + process.report())
 
 
 def interrupt(process, client, idle):
