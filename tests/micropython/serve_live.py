@@ -27,18 +27,8 @@ def make_app(**options):
         await resp.send_body(json.dumps(stats), "application/json")
 
     @app.websocket("/ws", max_message_size=70000)
+    @app.websocket("/small", max_message_size=100)  # the same echo, a small message limit
     async def echo(req, ws):
-        try:
-            while True:
-                msg = await ws.receive()
-                if msg is None:
-                    break
-                await ws.send(msg)
-        finally:
-            stats["ws"].append(ws.close_code)
-
-    @app.websocket("/small", max_message_size=100)
-    async def small(req, ws):
         try:
             while True:
                 msg = await ws.receive()
