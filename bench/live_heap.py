@@ -144,25 +144,35 @@ def _settle():
     time.sleep(0.3)  # handlers of closed connections end, their tasks are collected
 
 
-def _websockets(server, name):
-    port = server.port
-    WS(port).close()  # loads what the first WebSocket loads
+def _per_connection(port, open_one, works, kind, clients):
+    """What each of COUNT connections made by `open_one(port)` (a WS or a Stream) adds to
+    the live heap, once one was opened and closed first (it loads what the first one loads);
+    `works(client, i)` tells that the i-th one is served. The connections are appended to
+    `clients`, left open: the caller closes them."""
+    open_one(port).close()
     _settle()
     before = _mem(port)
+    for i in range(COUNT):
+        client = open_one(port)
+        clients.append(client)
+        if not works(client, i):
+            return {"error": "%s %d: %r" % (kind, i + 1, client.head[:80])}
+    after = _mem(port)
+    return {"per_connection": (after - before) / float(COUNT), "before": before, "after": after}
+
+
+def _websockets(server, name):
+    port = server.port
     clients = []
-    res = {}
     try:
-        for i in range(COUNT):
-            ws = WS(port)
-            clients.append(ws)
-            if ws.status != 101 or not ws.echo("hello %d" % i):
-                res["error"] = "WebSocket %d: %r" % (i + 1, ws.head[:80])
-                return res
-        after = _mem(port)
-        res["per_connection"] = (after - before) / float(COUNT)
-        res["before"] = before
-        res["after"] = after
-        if name == "tinyweb":
+        res = _per_connection(
+            port,
+            WS,
+            lambda ws, i: ws.status == 101 and ws.echo("hello %d" % i),
+            "WebSocket",
+            clients,
+        )
+        if name == "tinyweb" and "error" not in res:
             res["heapsize"] = server.heapsize
             res["http_status"] = _get(port, b"/")[0]
             extra = WS(port)
@@ -176,23 +186,9 @@ def _websockets(server, name):
 
 
 def _streams(server):
-    port = server.port
-    Stream(port).close()
-    _settle()
-    before = _mem(port)
     clients = []
-    res = {}
     try:
-        for i in range(COUNT):
-            st = Stream(port)
-            clients.append(st)
-            if not st.ok:
-                res["error"] = "stream %d: %r" % (i + 1, st.head[:80])
-                return res
-        after = _mem(port)
-        res["per_connection"] = (after - before) / float(COUNT)
-        res["before"] = before
-        res["after"] = after
+        res = _per_connection(server.port, Stream, lambda st, i: st.ok, "stream", clients)
     finally:
         for st in clients:
             st.close()
