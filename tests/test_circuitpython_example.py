@@ -22,9 +22,8 @@ sys.path[:0] = [HERE]
 from conftest import free_port, wait_listening  # noqa: E402
 from support import cp_client  # noqa: E402
 from support.fake_socketpool import SocketPool  # noqa: E402
-from support.server_process import ServerProcess  # noqa: E402
+from support.server_process import ServerProcess, on_fake_board  # noqa: E402
 
-RUN_ON_FAKE_BOARD = os.path.join(HERE, "support", "run_on_fake_board.py")
 IN_MEMORY = os.path.join(HERE, "support", "app_shared_in_memory.py")
 
 
@@ -57,18 +56,9 @@ def check_app(port, runtime, pool=None):
 
 
 def test_code_py_on_a_fake_board():
-    env = dict(
-        os.environ,
-        CIRCUITPY_WIFI_SSID="tinyweb-test",
-        CIRCUITPY_WIFI_PASSWORD="secret",
-        TINYWEB_PORT="0",
-        TINYWEB_BOARD="pico_w_circuitpython",
-    )
-    board = ServerProcess(
-        [sys.executable, RUN_ON_FAKE_BOARD, os.path.join(EXAMPLES, "code.py")], env=env
-    )
+    board = on_fake_board(os.path.join(EXAMPLES, "code.py"))
+    port = board.port
     try:
-        port = int(board.wait_for("FAKE_SOCKETPOOL_BOUND").split()[1])
         assert "Adafruit_CircuitPython_asyncio" in open(board.value("ASYNCIO")).read()
         assert board.value("FAKE_WIFI") == "connected to tinyweb-test"
         assert board.value("tinyweb: serving on") == "http://127.0.0.1:0/"

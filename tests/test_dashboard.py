@@ -8,7 +8,6 @@ import gzip
 import http.client
 import json
 import os
-import sys
 import threading
 
 import pytest
@@ -214,6 +213,19 @@ def test_two_visitors_fit_an_esp32_heap_on_micropython(lib, tmp_path):  # noqa: 
         mp.stop()
 
 
+def check_board_dashboard(port):
+    """A board's dashboard (main.py, code.py): locked down, and the LED switched on by a
+    JSON PUT."""
+    check_locked_down_example(port, "/", "/api/led")
+    status, _, body = ask(
+        port,
+        "PUT /api/led HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "Content-Length: 9\r\n\r\n",
+        b'{"on": 1}',
+    )
+    assert (status, json.loads(body)) == (200, {"on": 1})
+
+
 def test_main_py_on_a_micropython_board(lib, tmp_path):  # noqa: F811
     """main.py with the stand-ins for `network` and `machine` (the board's address is
     127.0.0.1; no temperature sensor, so the ADC, 25 % of full scale)."""
@@ -234,14 +246,7 @@ def test_main_py_on_a_micropython_board(lib, tmp_path):  # noqa: F811
         log=str(tmp_path / "main.log"),
     )
     try:
-        check_locked_down_example(port, "/", "/api/led")
-        status, _, body = ask(
-            port,
-            "PUT /api/led HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            "Content-Length: 9\r\n\r\n",
-            b'{"on": 1}',
-        )
-        assert (status, json.loads(body)) == (200, {"on": 1})
+        check_board_dashboard(port)
         sensor = json.loads(get(port, "/api/sensor")[2])
         assert sensor == {"name": "analog input", "unit": "%", "value": 25.0}
         status, _, body = get(port, "/dashboard.js", extra="Accept-Encoding: gzip\r\n")
@@ -259,28 +264,13 @@ def test_main_py_on_a_micropython_board(lib, tmp_path):  # noqa: F811
 def test_code_py_on_a_circuitpython_board():
     """code.py as on a CircuitPython board: settings.toml's values in the environment, the
     Adafruit asyncio, socketpool, digitalio and microcontroller doubles."""
-    from support.server_process import ServerProcess
+    from support.server_process import on_fake_board
 
-    env = dict(
-        os.environ,
-        CIRCUITPY_WIFI_SSID="tinyweb-test",
-        CIRCUITPY_WIFI_PASSWORD="secret",
-        TINYWEB_PORT="0",
-        TINYWEB_BOARD="pico_w_circuitpython",
-    )
-    runner = os.path.join(ROOT, "tests", "support", "run_on_fake_board.py")
-    board = ServerProcess([sys.executable, runner, os.path.join(DASHBOARD, "code.py")], env=env)
+    board = on_fake_board(os.path.join(DASHBOARD, "code.py"))
+    port = board.port
     try:
-        port = int(board.wait_for("FAKE_SOCKETPOOL_BOUND").split()[1])
         assert board.value("tinyweb: dashboard on") == "http://127.0.0.1:0/"
-        check_locked_down_example(port, "/", "/api/led")
-        status, _, body = ask(
-            port,
-            "PUT /api/led HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            "Content-Length: 9\r\n\r\n",
-            b'{"on": 1}',
-        )
-        assert (status, json.loads(body)) == (200, {"on": 1})
+        check_board_dashboard(port)
         board.wait_for("FAKE_PIN LED True")  # digitalio's value, set
         sensor = json.loads(get(port, "/api/sensor")[2])
         assert (sensor["name"], sensor["unit"]) == ("chip temperature", "°C")

@@ -361,20 +361,11 @@ def test_board_example_main_py_is_locked_down(lib, tmp_path):
 
 def test_board_example_code_py_is_locked_down():
     """examples/code.py as on a CircuitPython board (support/run_on_fake_board.py)."""
-    from support.server_process import ServerProcess
+    from support.server_process import on_fake_board
 
-    env = dict(
-        os.environ,
-        CIRCUITPY_WIFI_SSID="tinyweb-test",
-        CIRCUITPY_WIFI_PASSWORD="secret",
-        TINYWEB_PORT="0",
-        TINYWEB_BOARD="pico_w_circuitpython",
-    )
-    runner = os.path.join(ROOT, "tests", "support", "run_on_fake_board.py")
-    board = ServerProcess([sys.executable, runner, os.path.join(EXAMPLES, "code.py")], env=env)
+    board = on_fake_board(os.path.join(EXAMPLES, "code.py"))
     try:
-        port = int(board.wait_for("FAKE_SOCKETPOOL_BOUND").split()[1])
-        check_locked_down_example(port, "/", "/api/status")
+        check_locked_down_example(board.port, "/", "/api/status")
     finally:
         board.stop()
 

@@ -21,6 +21,7 @@ from conftest import stop_process
 TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(TESTS)
 CP_SERVER = os.path.join(TESTS, "support", "cp_server.py")
+RUN_ON_FAKE_BOARD = os.path.join(TESTS, "support", "run_on_fake_board.py")
 START_TIMEOUT = 20  # seconds for a server to print READY (a cold interpreter start included)
 
 
@@ -99,6 +100,26 @@ class ServerProcess:
         stop_process(self.proc)
         for t in self._threads:
             t.join(5)
+
+
+def on_fake_board(code_py):
+    """A board example (`code_py`, CircuitPython) started by support/run_on_fake_board.py,
+    with settings.toml's values in its environment (the Wi-Fi, the pico_w_circuitpython
+    preset, port 0); its .port is the port the fake socketpool bound."""
+    env = dict(
+        os.environ,
+        CIRCUITPY_WIFI_SSID="tinyweb-test",
+        CIRCUITPY_WIFI_PASSWORD="secret",
+        TINYWEB_PORT="0",
+        TINYWEB_BOARD="pico_w_circuitpython",
+    )
+    board = ServerProcess([sys.executable, RUN_ON_FAKE_BOARD, code_py], env=env)
+    try:
+        board.port = int(board.wait_for("FAKE_SOCKETPOOL_BOUND").split()[1])
+    except BaseException:
+        board.stop()
+        raise
+    return board
 
 
 def cp_server(*args, lib=None):
