@@ -19,7 +19,6 @@ from test_micropython_unix import lib, micropython  # noqa: F401 - fixtures
 
 SCREENSHOT = os.path.join(ROOT, "docs", "dashboard.png")
 POINTS = 'document.querySelectorAll("#chart circle.point").length'
-LED_TEXT = 'document.getElementById("led").textContent'
 
 
 def api_led(port):
@@ -30,18 +29,16 @@ def api_led(port):
 
 def test_dashboard_in_chromium(dashboard, chromium, tmp_path, request):  # noqa: F811
     port = dashboard
-    chromium.call("Page.enable")
-    chromium.call("Page.navigate", url="http://127.0.0.1:%d/" % port)
-    state = 'document.getElementById("state").textContent'
-    assert chromium.wait_for(state + ' === "live" && ' + state) == "live"
+    chromium.open(port)
+    assert chromium.wait_for_text("state", "live") == "live"
     # The page asked the API for the LED (off) and the sensor's name.
-    assert chromium.wait_for(LED_TEXT + ' === "off" && ' + LED_TEXT) == "off"
+    assert chromium.wait_for_text("led", "off") == "off"
     assert chromium.wait_for('document.getElementById("name").textContent') == (
         "temperature (simulated)"
     )
     assert api_led(port) == 0
     chromium.evaluate('document.getElementById("led").click()')
-    assert chromium.wait_for(LED_TEXT + ' === "on" && ' + LED_TEXT) == "on"
+    assert chromium.wait_for_text("led", "on") == "on"
     assert api_led(port) == 1  # the click went through the REST API to the pin
     # The chart: one point per reading, a line through them.
     assert chromium.wait_for(POINTS + " >= 3 && " + POINTS) >= 3
@@ -55,9 +52,9 @@ def test_dashboard_in_chromium(dashboard, chromium, tmp_path, request):  # noqa:
         port, "PUT", "/api/led", '{"on": 0}', {"Content-Type": "application/json"}
     )
     assert status == 200
-    assert chromium.wait_for(LED_TEXT + ' === "off" && ' + LED_TEXT) == "off"
+    assert chromium.wait_for_text("led", "off") == "off"
     chromium.evaluate('document.getElementById("led").click()')  # on again, for the picture
-    assert chromium.wait_for(LED_TEXT + ' === "on" && ' + LED_TEXT) == "on"
+    assert chromium.wait_for_text("led", "on") == "on"
     assert chromium.wait_for(POINTS + " >= 6 && " + POINTS) >= 6
     cpython = request.node.callspec.params["dashboard"] == "cpython"
     if cpython and (os.environ.get("UPDATE_SCREENSHOTS") or not os.path.exists(SCREENSHOT)):

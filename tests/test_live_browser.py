@@ -21,10 +21,8 @@ SCREENSHOT = os.path.join(ROOT, "docs", "live.png")
 def test_live_page_in_chromium(live_example, chromium, tmp_path, request):  # noqa: F811
     """On CPython and on MicroPython's unix port (the screenshot is CPython's)."""
     port = live_example
-    chromium.call("Page.enable")
-    chromium.call("Page.navigate", url="http://127.0.0.1:%d/" % port)
-    state = 'document.getElementById("state").textContent'
-    assert chromium.wait_for(state + ' === "open" && ' + state) == "open"
+    chromium.open(port)
+    assert chromium.wait_for_text("state", "open") == "open"
     chromium.evaluate(
         'document.getElementById("text").value = "hello from chromium";'
         'document.getElementById("send").click()'

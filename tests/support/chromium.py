@@ -4,7 +4,7 @@
     from support.chromium import chromium, save_screenshot   # chromium: a pytest fixture
 
     def test_page(chromium):
-        chromium.call("Page.navigate", url="http://127.0.0.1:8081/")
+        chromium.open(8081)                # http://127.0.0.1:8081/
         assert chromium.wait_for("document.title") == "..."
 
 The protocol is JSON commands over a WebSocket (spoken with support/ws_client.py). The
@@ -50,6 +50,18 @@ class DevTools:
             if message.get("id") == self.next_id:
                 assert "error" not in message, message
                 return message["result"]
+
+    def open(self, port):
+        """Load http://127.0.0.1:<port>/ in the page."""
+        self.call("Page.enable")
+        self.call("Page.navigate", url="http://127.0.0.1:%d/" % port)
+
+    def wait_for_text(self, element_id, text, seconds=TIMEOUT):
+        """Wait (bounded in time) until the element `element_id` shows `text`; the text it
+        shows then (what the test asserts)."""
+        shown = "document.getElementById(%s).textContent" % json.dumps(element_id)
+        self.wait_for("%s === %s" % (shown, json.dumps(text)), seconds)
+        return self.evaluate(shown)
 
     def evaluate(self, expression):
         return self.call("Runtime.evaluate", expression=expression, returnByValue=True)[
