@@ -139,22 +139,28 @@ def wait_listening(port, proc, timeout):
             time.sleep(0.05)
 
 
-def parallel(port, paths):
-    """GET every path at once, each from its own thread; the results (or exceptions) in order."""
-    results = [None] * len(paths)
+def at_once(work, count, seconds=TIMEOUT * 2):
+    """work(0) ... work(count - 1), each in its own thread, all at once; their results (or
+    the exceptions they raised) in order. Each thread is waited for at most `seconds`."""
+    results = [None] * count
 
     def one(i):
         try:
-            results[i] = http_request(port, "GET", paths[i])
+            results[i] = work(i)
         except Exception as e:  # reported by the test's assertion
             results[i] = e
 
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(paths))]
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join(TIMEOUT * 2)
+        t.join(seconds)
     return results
+
+
+def parallel(port, paths):
+    """GET every path at once, each from its own thread; the results (or exceptions) in order."""
+    return at_once(lambda i: http_request(port, "GET", paths[i]), len(paths))
 
 
 def no_connections_left(app, seconds=3):

@@ -5,11 +5,10 @@ client that went away, and then answers a normal request at once.
 """
 
 import socket
-import threading
 import time
 
 import pytest
-from conftest import TIMEOUT
+from conftest import TIMEOUT, at_once
 
 from . import attack_app
 from .conftest import connect, read_all, reset, status
@@ -83,22 +82,12 @@ def open_idle(server, n):
 
 def answers(socks):
     """What each socket receives until the server closes it, read from a thread each."""
-    results = [None] * len(socks)
 
     def one(i):
-        try:
-            results[i] = read_all(socks[i])
-        except OSError as e:  # reported by the caller's assertion
-            results[i] = e
-        finally:
-            socks[i].close()
+        with socks[i]:
+            return read_all(socks[i])
 
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(socks))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(TIMEOUT * 2)
-    return results
+    return at_once(one, len(socks))
 
 
 def test_idle_flood_up_to_slots_and_waiting_places_is_cut_off(server):
@@ -176,7 +165,6 @@ def test_slowloris(server):
     """Slow clients, one header byte every 100 ms, as many as the slots: each gets a 408
     (the head's time is what counts, not the time between bytes) or is closed."""
     head = b"GET / HTTP/1.1\r\nHost: device\r\n" + b"X-Slow: " + b"s" * 200
-    results = [None] * SLOTS
 
     def slow(i):
         s = connect(server.port)
@@ -194,17 +182,11 @@ def test_slowloris(server):
                     pass
                 finally:
                     s.settimeout(TIMEOUT)
-            results[i] = read_all(s)
-        except OSError as e:  # reported by the assertion below
-            results[i] = e
+            return read_all(s)
         finally:
             s.close()
 
-    threads = [threading.Thread(target=slow, args=(i,)) for i in range(SLOTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(TIMEOUT * 4)
+    results = at_once(slow, SLOTS, TIMEOUT * 4)
     assert [status(r) for r in results] == [TIMED_OUT] * SLOTS, (results, server.report())
     server.answers_normally()
 

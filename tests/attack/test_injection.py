@@ -4,10 +4,8 @@ and in a REST query string. Each is answered with the status named here, no smug
 header goes out, and the server goes on serving.
 """
 
-import threading
-
 import pytest
-from conftest import TIMEOUT
+from conftest import at_once
 
 from .conftest import body, status
 
@@ -85,21 +83,12 @@ def test_brackets_inside_json_strings_do_not_count(server):
 
 def flood(server, requests):
     """Send the requests from one thread each, at once; their status lines and bodies."""
-    results = [None] * len(requests)
 
     def one(i):
-        try:
-            raw = server.raw(requests[i])
-            results[i] = (status(raw), body(raw))
-        except OSError as e:  # reported by the caller's assertion
-            results[i] = e
+        raw = server.raw(requests[i])
+        return status(raw), body(raw)
 
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(requests))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(TIMEOUT * 2)
-    return results
+    return at_once(one, len(requests))
 
 
 FORM_FLOOD = post(b"/form", b"application/x-www-form-urlencoded", b"&" * 1024)
