@@ -604,9 +604,9 @@ class Report:
                 "### Requests per second with keep-alive",
                 "",
                 "Hello world, %d concurrent clients, median of %d runs of %g s; the same load"
-                " generator (bench/client.py) once opening a connection per request"
-                " (`Connection: close`) and once keeping it (HTTP/1.1, the answer read by its"
-                " length; a new connection when the server closes). tinyweb serves 8 at once"
+                " generator for every figure, %s, once opening a connection per request and"
+                " once keeping it (%s; a new connection when the server closes).%s tinyweb"
+                " serves 8 at once"
                 " here (`max_concurrency=8`; the unix port's preset serves 3 with 3 waiting,"
                 " and 8 clients that keep their connections get 503 for the 7th and 8th);"
                 " it keeps a connection for `keep_alive` requests (10 on the unix port, 100 on"
@@ -614,7 +614,20 @@ class Report:
                 " without a length, so it closes either way; `send_body()` gives the length"
                 " (bench/apps/tinyweb_hello_length.py). microdot 2.7.0 answers HTTP/1.0 and"
                 " closes every connection: it has no keep-alive (bench/keepalive.py)."
-                % (ka["clients"], ka["runs"], ka["seconds"]),
+                % (
+                    ka["clients"],
+                    ka["runs"],
+                    ka["seconds"],
+                    ka.get("generator", "bench/client.py"),
+                    "HTTP/1.0 with `Connection: Keep-Alive`; every answer's status and length"
+                    " checked by ab, one of each mode byte for byte before it"
+                    if ka.get("generator", "").startswith("ab ")
+                    else "HTTP/1.1, the answer read by its length, every answer checked",
+                    " The server runs on CPU %d and the load generator on CPU %d (`taskset`)."
+                    % tuple(ka["pinned"])
+                    if ka.get("pinned")
+                    else "",
+                ),
                 "",
             )
             rows = []
@@ -633,7 +646,7 @@ class Report:
                     if cell is None:
                         continue
                     if "error" in cell:
-                        rows.append((label, labels.get(row, row), cell["error"][:90], "", ""))
+                        rows.append((label, labels.get(row, row), cell["error"][:90]) + ("",) * 4)
                         continue
                     rows.append(
                         (
@@ -647,6 +660,11 @@ class Report:
                                 "-" if cell.get(k) is None else "%.0f" % cell[k]
                                 for k in ("cpu_close", "cpu_keep")
                             ),
+                            "%s / %s"
+                            % tuple(
+                                "-" if cell.get(k) is None else "%.0f%%" % (100 * cell[k])
+                                for k in ("busy_close", "busy_keep")
+                            ),
                         )
                     )
             self.add(
@@ -658,15 +676,22 @@ class Report:
                         "keep-alive",
                         "keep-alive / closing",
                         "server CPU µs per request (closing / keep-alive)",
+                        "server busy (closing / keep-alive)",
                     ),
                     rows,
                 )
             )
             self.add(
-                "The server's CPU time per request (user and system, from /proc) tells what"
-                " bounds a figure: a server that used under a CPU-second per second was"
-                " waiting on the load generator (8 Python processes on the same CPUs), whose"
-                " own cost per request is highest when it opens a connection for each.",
+                "The server's CPU time per request (user and system, from /proc) and how busy"
+                " it was (CPU seconds per second of the run) tell what bounds a figure: a"
+                " server busy about 100%% of the time bounds it; well under that, it waited"
+                " on the load generator%s, or on other processes of the machine."
+                % (
+                    ""
+                    if ka.get("generator", "").startswith("ab ")
+                    else " (Python processes on the same CPUs, whose own cost per request is"
+                    " highest when they open a connection for each)"
+                ),
                 "",
             )
         if fws:

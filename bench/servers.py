@@ -46,14 +46,15 @@ class Server:
         return server
 
     @classmethod
-    def cpython(cls, framework, workload, options=()):
+    def cpython(cls, framework, workload, options=(), prefix=()):
         """The app on this CPython, from sources (options: "socketpool" for tinyweb's
-        CircuitPython adapter)."""
+        CircuitPython adapter; prefix: a command that runs it, e.g. taskset, which execs
+        it: the process started is the server's)."""
         port = env.free_port()
         cmd = [sys.executable, os.path.join(env.APPS, "serve.py"), framework, workload, str(port)]
         environ = env.py_env(frameworks.py_path(framework))
         name = "py-%s-%s" % (framework, workload)
-        return cls(cmd + list(options), environ, name, port, workload)
+        return cls(cmd + list(options), environ, name, port, workload, prefix)
 
     def output(self):
         self.out.flush()
