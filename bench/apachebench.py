@@ -6,6 +6,7 @@ per request than it does). Same interface as client.LoadGenerator:
     gen = ApacheBench(prefix=("taskset", "-c", "1"))   # None if ab is not installed: find()
     res = gen.run(port, "hello", clients=8, seconds=2, keep_alive=True)
     res["rps"], res["valid"], res["bad"], res["problem"], res["connections"], res["seconds"]
+    res["load_cpu"]                                      # ab's CPU seconds (user and system)
 
 ab speaks HTTP/1.0: without -k every request is on a new connection; with -k it asks
 `Connection: Keep-Alive` and keeps a connection while the answers say `Keep-Alive` and
@@ -18,6 +19,7 @@ one connection with keep-alive) with bench/client.py and checks them byte for by
 """
 
 import re
+import resource
 import shutil
 import subprocess
 
@@ -111,7 +113,11 @@ class ApacheBench:
         if keep_alive:
             cmd.append("-k")
         cmd.append("http://%s:%d%s" % (env.HOST, port, path.decode()))
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # ab's own CPU time (taskset execs it: the child reaped is ab).
+        res["load_cpu"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         try:
             ab = parse(out.stdout)
         except ValueError as e:

@@ -20,8 +20,9 @@ board); the rest of the preset stays. microdot 2.7.0 has no keep-alive: it answe
 HTTP/1.0 and closes every connection, so its keep-alive run opens a connection per request
 too. The server's CPU time per answered request (user and system, from /proc on Linux) is
 recorded beside each figure, and how busy it kept the server (CPU seconds per second of
-the run): a server busy about 100% of the time on its own CPU bounds the figure; well under
-that, the load generator does (or other processes on the machine). The goal (issue 12):
+the run), and how busy the load generator was: a server busy about 100% of the time on its
+own CPU bounds the figure; well under that, the load generator does (when it is the busy
+one) or other processes on the machine. The goal (issue 12):
 with keep-alive, at least 2x the close-per-request figure on the unix port, and ahead of
 microdot with keep-alive on both runtimes.
 """
@@ -35,15 +36,24 @@ from .servers import Server
 
 RUNS = 3
 SECONDS = 1.0  # with the Python clients
+AB_RUNS = 5  # with ab: runs are cheap, and the machine's other work makes them vary
 AB_SECONDS = 2  # with ab (whole seconds)
 CLIENTS = 8
 GENERATOR = "BENCH_LOADGEN"  # environment: "python" to use bench/client.py even with ab
 WORKLOAD = "hello"
-# (row, framework, serve.py options): what runs, in this order.
+# (row, framework, serve.py options, groups): what runs, in this order. "tinyweb-100" is
+# tinyweb with 100 requests per connection on the unix port too (CPython's preset keeps
+# 100 already): what keep-alive gives when reconnecting every 10th request costs nothing.
 APPS = (
-    ("tinyweb", "tinyweb", ("app=hello_length", "serve=%d" % CLIENTS)),
-    ("tinyweb-readme", "tinyweb", ("serve=%d" % CLIENTS,)),
-    ("microdot", "microdot", ()),
+    ("tinyweb", "tinyweb", ("app=hello_length", "serve=%d" % CLIENTS), ("micropython", "cpython")),
+    (
+        "tinyweb-100",
+        "tinyweb",
+        ("app=hello_length", "serve=%d" % CLIENTS, "keep_alive=100"),
+        ("micropython",),
+    ),
+    ("tinyweb-readme", "tinyweb", ("serve=%d" % CLIENTS,), ("micropython", "cpython")),
+    ("microdot", "microdot", (), ("micropython", "cpython")),
 )
 
 
@@ -86,13 +96,32 @@ def generator(pin):
 
 
 MODES = ("close", "keep")
-KEYS = ("close", "keep", "connections", "cpu_close", "cpu_keep", "busy_close", "busy_keep")
+KEYS = (
+    "close",
+    "keep",
+    "connections",
+    "cpu_close",
+    "cpu_keep",
+    "busy_close",
+    "busy_keep",
+    "load_close",
+    "load_keep",
+)
+
+
+def load_cpu(gen):
+    """CPU seconds the Python clients' processes have used so far (None: ab, or no /proc)."""
+    procs = getattr(gen, "procs", None)
+    if not procs:
+        return None
+    used = [cpu_seconds(p.pid) for p in procs]
+    return None if None in used else sum(used)
 
 
 def measure(ctx):
     pin = cpus()
     gen, what, seconds = generator(pin)
-    runs = RUNS
+    runs = AB_RUNS if seconds == AB_SECONDS else RUNS
     if ctx.quick:
         runs, seconds = 1, (1 if seconds == AB_SECONDS else 0.5)
     data = {"runs": runs, "seconds": seconds, "clients": CLIENTS, "groups": {}}
@@ -109,8 +138,8 @@ def measure(ctx):
                 continue
             table = data["groups"].setdefault(group, {})
             for _ in range(runs):
-                for row, name, options in APPS:
-                    if name not in ctx.staged:
+                for row, name, options, groups in APPS:
+                    if name not in ctx.staged or group not in groups:
                         continue
                     cell = table.setdefault(row, {k: [] for k in KEYS})
                     if "error" in cell:
@@ -127,8 +156,14 @@ def measure(ctx):
                             continue
                         for mode in MODES:
                             cpu = cpu_seconds(server.proc.pid)
+                            load = load_cpu(gen)
                             res = gen.run(server.port, WORKLOAD, CLIENTS, seconds, mode == "keep")
                             took = res.get("seconds", seconds)
+                            if load is not None:
+                                res["load_cpu"] = load_cpu(gen) - load
+                            if res.get("load_cpu") is not None:
+                                # How busy the load generator was (1.0: one CPU's worth).
+                                cell["load_" + mode].append(res["load_cpu"] / took)
                             if cpu is not None and res["valid"]:
                                 used = cpu_seconds(server.proc.pid) - cpu
                                 cell["cpu_" + mode].append(1e6 * used / res["valid"])

@@ -610,7 +610,8 @@ class Report:
                 " here (`max_concurrency=8`; the unix port's preset serves 3 with 3 waiting,"
                 " and 8 clients that keep their connections get 503 for the 7th and 8th);"
                 " it keeps a connection for `keep_alive` requests (10 on the unix port, 100 on"
-                " CPython). The README's hello world answers with `start_html()` and `send()`,"
+                " CPython; the `keep_alive=100` row has 100 on the unix port too). The README's"
+                " hello world answers with `start_html()` and `send()`,"
                 " without a length, so it closes either way; `send_body()` gives the length"
                 " (bench/apps/tinyweb_hello_length.py). microdot 2.7.0 answers HTTP/1.0 and"
                 " closes every connection: it has no keep-alive (bench/keepalive.py)."
@@ -633,6 +634,7 @@ class Report:
             rows = []
             labels = {
                 "tinyweb": "tinyweb, `send_body()`",
+                "tinyweb-100": "tinyweb, `send_body()`, `keep_alive=100`",
                 "tinyweb-readme": "tinyweb, the README's `start_html()` + `send()`",
                 "microdot": "microdot 2.7.0",
             }
@@ -641,12 +643,12 @@ class Report:
                 ("cpython", "CPython"),
             ):
                 g = groups.get(group, {})
-                for row in ("tinyweb", "tinyweb-readme", "microdot"):
+                for row in ("tinyweb", "tinyweb-100", "tinyweb-readme", "microdot"):
                     cell = g.get(row)
                     if cell is None:
                         continue
                     if "error" in cell:
-                        rows.append((label, labels.get(row, row), cell["error"][:90]) + ("",) * 4)
+                        rows.append((label, labels.get(row, row), cell["error"][:90]) + ("",) * 5)
                         continue
                     rows.append(
                         (
@@ -665,6 +667,11 @@ class Report:
                                 "-" if cell.get(k) is None else "%.0f%%" % (100 * cell[k])
                                 for k in ("busy_close", "busy_keep")
                             ),
+                            "%s / %s"
+                            % tuple(
+                                "-" if cell.get(k) is None else "%.0f%%" % (100 * cell[k])
+                                for k in ("load_close", "load_keep")
+                            ),
                         )
                     )
             self.add(
@@ -677,15 +684,17 @@ class Report:
                         "keep-alive / closing",
                         "server CPU µs per request (closing / keep-alive)",
                         "server busy (closing / keep-alive)",
+                        "load generator busy (closing / keep-alive)",
                     ),
                     rows,
                 )
             )
             self.add(
                 "The server's CPU time per request (user and system, from /proc) and how busy"
-                " it was (CPU seconds per second of the run) tell what bounds a figure: a"
-                " server busy about 100%% of the time bounds it; well under that, it waited"
-                " on the load generator%s, or on other processes of the machine."
+                " it and the load generator were (CPU seconds per second of the run) tell"
+                " what bounds a figure: a server busy about 100%% of the time bounds it; well"
+                " under that, it waited on the load generator%s, or on other processes of the"
+                " machine (the CPUs are shared)."
                 % (
                     ""
                     if ka.get("generator", "").startswith("ab ")
