@@ -91,6 +91,7 @@ class webserver:
     catch_all_handler = None
     _guard = None  # what cors= and allowed_hosts= asked for (tinyweb.lockdown)
     _kept = False  # a connection was kept for another request once (tinyweb.keepalive)
+    _reserved = 0  # slots being freed for the first in line (tinyweb.slots cut one off)
     _out_of_memory = False  # said once that a new connection found no heap
     _listener = None
     _watchdog = None
@@ -138,7 +139,7 @@ class webserver:
         self.conns = []
         self.processed_connections = 0
         self._active = 0
-        self._line = []  # connections waiting for a slot, in arrival order
+        self._line = []  # connections waiting for a slot, first come first
         self._buffers = []  # one receive buffer per slot, made by the first start
 
     # ---- registering handlers -------------------------------------------------------
@@ -215,7 +216,7 @@ class webserver:
         self.processed_connections += 1
         buffer = None
         try:
-            if self._line or self._active >= self.max_concurrency:
+            if self._active + self._reserved >= self.max_concurrency:
                 if not await self._wait_for_slot(req, resp):
                     return
             # One receive buffer (and its memoryview) per slot, made when the server
@@ -349,7 +350,10 @@ class webserver:
         """Every slot is busy, or others wait already: wait in line, True once a slot is
         free for this connection; False when it was refused (503).
 
-        The line is served in arrival order. Only what a full server rarely does lives in
+        A free slot goes to whichever waiting connection sees it first (each looks every
+        10 ms), except one freed for the first in line by cutting off another connection,
+        which only that one may take: newcomers cannot take what an attack's victims give
+        up. Only what a full server rarely does lives in
         tinyweb.slots: refusing, and cutting off slot holders stalled on their heads
         (slowloris), looked for once the first in line has waited longer than a head
         should take.
@@ -369,16 +373,23 @@ class webserver:
         line.append(req)
         since = ticks_ms()
         try:
-            while line[0] is not req or self._active >= self.max_concurrency:
+            while True:
+                first = line[0] is req
+                # A free slot, unless it was freed for the first in line (reserved).
+                if self._active + (0 if first else self._reserved) < self.max_concurrency:
+                    break
                 # First in line: a kept-alive connection idle between requests gives way at
                 # once, a head stalled in its slot once it is late (tinyweb.slots).
-                if line[0] is req and (self._kept or ticks_diff(ticks_ms(), since) > timeout // 6):
+                if first and (self._kept or ticks_diff(ticks_ms(), since) > timeout // 6):
                     from .slots import cut_off_stalled
 
                     cut_off_stalled(self)
                 await sleep_ms(_SLOT_POLL_MS)
         finally:
             line.remove(req)
+            if self._reserved and (first or not line):
+                # The first in line took its slot (or gave up); an empty line needs none.
+                self._reserved = self._reserved - 1 if line else 0
         req._deadline = ticks_add(ticks_ms(), timeout)  # now the head's own time
         return True
 

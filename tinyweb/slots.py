@@ -9,12 +9,13 @@ that open connections and then send their head a byte at a time (slowloris), or 
 all, could hold every slot and every place in line until their `request_timeout`, and then
 come back. Honest clients send their head in one go, so:
 
-- the line is served in arrival order, and holds `backlog` connections, plus one per free
-  slot, plus one per slot holder still on its head (that slot is freed as soon as the head
-  has taken too long, so the place it gives is as good as a free one);
+- the line holds `backlog` connections, plus one per free slot, plus one per slot holder
+  still on its head (that slot is freed as soon as the head has taken too long, so the
+  place it gives is as good as a free one);
 - once the first in line has waited longer than a sixth of `request_timeout` (0.5 s by
   default), the slot holder that has spent longest on its head, if that is longer than
-  the same sixth, is cut off with a 408 and its slot goes to the first in line;
+  the same sixth, is cut off with a 408 and its slot is reserved for the first in line
+  (`webserver._reserved`): a newcomer, or an attacker coming back, cannot take it;
 - a kept-alive connection idle between two requests gives way to the first in line at
   once (closed without an answer, as HTTP allows; tinyweb.keepalive);
 - a connection that finds the line full is refused with 503, and read until the client
@@ -72,6 +73,7 @@ def cut_off_stalled(app):
             if req._buf is not None and req._deadline is not None and is_idle(req):
                 req._deadline = None
                 req._task.cancel()
+                app._reserved += 1  # its slot goes to the first in line
                 return
     oldest = _heads(app)[1]
     timeout = app._timeout_ms
@@ -81,6 +83,7 @@ def cut_off_stalled(app):
         oldest._timed_out = True
         oldest._deadline = None
         oldest._task.cancel()
+        app._reserved += 1  # its slot goes to the first in line
 
 
 async def refuse(req, resp):
