@@ -36,6 +36,11 @@ def module_files(folder, package):
 PUBLIC_MODULES = [("tinyweb", os.path.join(ROOT, "tinyweb", "__init__.py"))]
 PUBLIC_MODULES += module_files("adapters", "tinyweb.adapters")
 PUBLIC_MODULES += module_files("boards", "tinyweb.boards")
+# The modules an app imports by name, rendered in the reference too (tools/docs.py MODULES).
+PUBLIC_MODULES += [
+    ("tinyweb." + name, os.path.join(ROOT, "tinyweb", name + ".py"))
+    for name in ("resource", "stream", "auth", "testing", "websocket", "sse")
+]
 # An adapter's Stream, Listener and start_server implement the seam: their methods are
 # documented once, in tinyweb/stream.py, and need no copy of that text in every adapter.
 SEAM = {

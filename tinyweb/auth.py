@@ -77,6 +77,12 @@ class Auth:
         return e
 
     def verify(self, headers):
+        """Check the Authorization header among `headers` (a route's saved headers, or a
+        REST method's `headers`): the user name (Basic) or the token (Bearer); raises
+        HTTPException(401) with WWW-Authenticate otherwise.
+
+            user = auth.verify(headers)   # in a REST method
+        """
         value = _header(headers)
         if value is None:
             raise self._refuse()
@@ -115,6 +121,11 @@ class Auth:
         req.user = self.verify(req.headers)
 
     def protect(self, app):
+        """Require this check on every route of `app`, those added later included (a
+        before_request hook; Authorization is saved for every route).
+
+            basic_auth({'admin': 'secret'}).protect(app)
+        """
         from .hooks import before_request, save_header
 
         save_header(app, "Authorization")

@@ -64,9 +64,11 @@ class TestResponse:
 
     @property
     def text(self):
+        """The body decoded as UTF-8."""
         return self.body.decode("utf-8")
 
     def json(self):
+        """The body parsed as JSON (ValueError when it is not JSON)."""
         return _json.loads(self.body)
 
 
@@ -113,6 +115,12 @@ class TestClient:
         self.host = host
 
     async def request(self, method, path, headers=None, body=None, json=None, form=None):
+        """Send one request to the app in memory; its TestResponse. `body` (str or bytes),
+        `json` (sent as application/json) or `form` (a dict, urlencoded) gives the body;
+        the client's cookies go along and Set-Cookie answers update them.
+
+            r = await client.request('PUT', '/api/led', json={'on': 1})
+        """
         headers = dict(headers or {})
         if json is not None:
             body = _json.dumps(json)
@@ -153,22 +161,29 @@ class TestClient:
             self.cookies[name] = value
 
     async def get(self, path, **kwargs):
+        """request('GET', path, ...)."""
         return await self.request("GET", path, **kwargs)
 
     async def post(self, path, **kwargs):
+        """request('POST', path, ...)."""
         return await self.request("POST", path, **kwargs)
 
     async def put(self, path, **kwargs):
+        """request('PUT', path, ...)."""
         return await self.request("PUT", path, **kwargs)
 
     async def patch(self, path, **kwargs):
+        """request('PATCH', path, ...)."""
         return await self.request("PATCH", path, **kwargs)
 
     async def delete(self, path, **kwargs):
+        """request('DELETE', path, ...)."""
         return await self.request("DELETE", path, **kwargs)
 
     async def head(self, path, **kwargs):
+        """request('HEAD', path, ...)."""
         return await self.request("HEAD", path, **kwargs)
 
     async def options(self, path, **kwargs):
+        """request('OPTIONS', path, ...)."""
         return await self.request("OPTIONS", path, **kwargs)
