@@ -6,7 +6,7 @@ import time
 class Processor:
     @property
     def temperature(self):
-        return 30 + (time.time() % 10) / 10  # 30.0 to 30.9 °C
+        return 30 + (time.time() % 10) / 10  # 30.0 to 30.99 °C
 
 
 cpu = Processor()
