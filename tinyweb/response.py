@@ -67,19 +67,13 @@ class response:
         self.headers_sent = True
         code = self.code
         reason = self.reason
-        if reason is None:
-            if code == 200:
-                reason = "OK"
-            else:
-                from .status import reason_for
+        if code != 200:
+            # The reason phrase, and what the status implies (no body for a 204 or 304).
+            from .status import head_for
 
-                reason = reason_for(code)
-        if code == 204 or code == 304:
-            # Never a body, whatever the handler sends; no Content-Length with a 204 (RFC 9110
-            # sections 6.4.1, 8.6).
-            self.is_head = True
-            if code == 204:
-                self.headers.pop("Content-Length", None)
+            reason = head_for(self, code, reason)
+        elif reason is None:
+            reason = "OK"
         parts = ["HTTP/%s %d %s\r\n" % (self.version, code, reason)]
         for item in self.headers.items():  # (name, value): formatted without a new tuple
             parts.append("%s: %s\r\n" % item)

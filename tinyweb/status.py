@@ -51,6 +51,17 @@ def reason_for(code):
     return _REASONS[i + 5 : _REASONS.index("\n", i + 5)]
 
 
+def head_for(resp, code, reason):
+    """For response._head(), a status other than 200: its reason phrase (`reason` if the
+    app set one). A 204 or 304 never carries a body, whatever the handler sends, and a 204
+    no Content-Length (RFC 9110 sections 6.4.1, 8.6)."""
+    if code == 204 or code == 304:
+        resp.is_head = True
+        if code == 204:
+            resp.headers.pop("Content-Length", None)
+    return reason_for(code) if reason is None else reason
+
+
 # The coroutine methods here are plain functions returning the coroutine of one of
 # response's (send_body(), _send_headers()): a handler that drops one without awaiting it
 # is caught like one that drops resp.send()'s (response.headers_sent, server.py).
