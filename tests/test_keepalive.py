@@ -185,7 +185,8 @@ def test_an_idle_kept_connection_is_closed_quietly_after_request_timeout(serve):
         assert read_answer(s)[2] == b"index"
         started = time.monotonic()
         assert closed_by_server(s)  # no 408: nothing of a next request had come
-        assert time.monotonic() - started < TIMEOUT / 2
+        # Kept for its idle time first (a lower bound: a slow machine cannot fail it).
+        assert time.monotonic() - started >= 0.3
 
 
 def test_an_error_answer_closes_and_does_not_promise_keep_alive(serve):
