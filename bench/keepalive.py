@@ -54,7 +54,11 @@ APPS = (
     ),
     ("tinyweb-readme", "tinyweb", ("serve=%d" % CLIENTS,), ("micropython", "cpython")),
     ("microdot", "microdot", (), ("micropython", "cpython")),
+    # No framework (bench/apps/asyncio_hello.py): what a connection costs the server, and
+    # the most keep-alive can give on top of a request that costs nothing.
+    ("asyncio", "asyncio", (), ("micropython",)),
 )
+BARE = "asyncio"  # the row without a framework: always there, nothing to stage
 
 
 def cpu_seconds(pid):
@@ -139,7 +143,7 @@ def measure(ctx):
             table = data["groups"].setdefault(group, {})
             for _ in range(runs):
                 for row, name, options, groups in APPS:
-                    if name not in ctx.staged or group not in groups:
+                    if (name not in ctx.staged and name != BARE) or group not in groups:
                         continue
                     cell = table.setdefault(row, {k: [] for k in KEYS})
                     if "error" in cell:

@@ -34,6 +34,43 @@ def ordered(names):
     return [n for n in frameworks.FRAMEWORKS if n in names]
 
 
+def keepalive_bound(group):
+    """What keep-alive can give at most on this machine, from the no-framework server's
+    CPU time per request (closing minus keeping: what a connection costs the server) and
+    tinyweb's per kept request; None when either was not measured."""
+    bare, tw = group.get("asyncio") or {}, group.get("tinyweb") or {}
+    try:
+        connection = bare["cpu_close"] - bare["cpu_keep"]
+        request = tw["cpu_keep"]
+    except (KeyError, TypeError):
+        return None
+    if connection <= 0 or not request:
+        return None
+    return (
+        "**What 2x would need.** Keeping a connection saves the server what opening and"
+        " closing one costs: about %.0f µs of CPU here (asyncio alone, no framework: %.0f µs"
+        " per request closing, %.0f keeping). A request on a kept connection costs tinyweb"
+        " %.0f µs, so keep-alive can give at most (%.0f + %.0f) / %.0f = %.2fx its closing"
+        " figure: 2x needs a whole request (head parsed, route found, handler run, answer"
+        " written) to cost no more than a connection, %.0f µs, when asyncio alone spends %.0f"
+        " of them per kept request doing no HTTP at all. Over 127.0.0.1 a connection is"
+        " cheap; over a board's Wi-Fi it costs round trips and lwIP's per-connection work,"
+        " which keep-alive saves as well (not measured here)."
+        % (
+            connection,
+            bare["cpu_close"],
+            bare["cpu_keep"],
+            request,
+            request,
+            connection,
+            request,
+            (request + connection) / request,
+            connection,
+            bare["cpu_keep"],
+        )
+    )
+
+
 def is32(data):
     return bool(data) and data.get("bits") == 32
 
@@ -637,13 +674,14 @@ class Report:
                 "tinyweb-100": "tinyweb, `send_body()`, `keep_alive=100`",
                 "tinyweb-readme": "tinyweb, the README's `start_html()` + `send()`",
                 "microdot": "microdot 2.7.0",
+                "asyncio": "no framework: asyncio alone (bench/apps/asyncio_hello.py)",
             }
             for group, label in (
                 ("micropython", ka.get("micropython", "MicroPython")),
                 ("cpython", "CPython"),
             ):
                 g = groups.get(group, {})
-                for row in ("tinyweb", "tinyweb-100", "tinyweb-readme", "microdot"):
+                for row in ("tinyweb", "tinyweb-100", "tinyweb-readme", "microdot", "asyncio"):
                     cell = g.get(row)
                     if cell is None:
                         continue
@@ -703,6 +741,9 @@ class Report:
                 ),
                 "",
             )
+            bound = keepalive_bound(mp_group)
+            if bound:
+                self.add(bound, "")
         if fws:
             self.add(
                 "### Heap per live connection",

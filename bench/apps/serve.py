@@ -59,6 +59,8 @@ if FRAMEWORK == "tinyweb":
         module.app.run(HOST, PORT, adapter=circuitpython_socketpool, pool=socket)
     else:
         module.app.run(HOST, PORT)
+elif FRAMEWORK == "asyncio":  # no framework (bench/apps/asyncio_hello.py)
+    module.run(HOST, PORT)
 elif FRAMEWORK == "microdot":
     module.app.run(host=HOST, port=PORT)
 elif FRAMEWORK == "phew":
