@@ -15,4 +15,14 @@ def default():
         from . import circuitpython_socketpool as adapter
     else:
         from . import micropython_streams as adapter
+    if IMPLEMENTATION != "cpython":
+        # Picked once per server: on a board this package (this function) leaves the heap
+        # again, as the presets do; the adapter module stays, held by the server. A later
+        # import of tinyweb.adapters loads it anew.
+        import sys
+
+        import tinyweb
+
+        del sys.modules[__name__]
+        del tinyweb.adapters
     return adapter
