@@ -99,8 +99,24 @@ def micropython():
 
 
 def mp_env(paths):
+    """The environment of a MicroPython process run in RUN that imports from `paths`.
+
+    Each folder is named relative to RUN (a link there, by its last name: tinyweb-mpy ->
+    build/bench/lib/tinyweb-mpy): MicroPython interns the path of every module it imports,
+    for good, and a board's are short (/lib/tinyweb/server.mpy), where this machine's
+    absolute ones would add some 40 bytes of heap per module."""
+    os.makedirs(RUN, exist_ok=True)
+    names = []
+    for path in paths:
+        name = os.path.basename(os.path.normpath(path))
+        link = os.path.join(RUN, name)
+        if os.path.realpath(link) != os.path.realpath(path):
+            if os.path.lexists(link):
+                os.remove(link)
+            os.symlink(os.path.abspath(path), link)
+        names.append(name)
     env = dict(os.environ)
-    env["MICROPYPATH"] = ":".join(list(paths) + [".frozen"])
+    env["MICROPYPATH"] = ":".join(names + [".frozen"])
     return env
 
 

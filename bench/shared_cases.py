@@ -48,7 +48,7 @@ def _run(mp, kind, heapsize, staged):
     static = os.path.join(SHARED, "static")
     cmd = [mp.path, "-X", "heapsize=%d" % heapsize, SERVE, str(main), str(plain), static]
     proc = subprocess.Popen(
-        cmd, env=env.mp_env(path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        cmd, cwd=env.RUN, env=env.mp_env(path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     try:
         if env.wait_ready(proc, plain, b"GET / HTTP/1.0\r\n\r\n") is None:
