@@ -103,7 +103,7 @@ def catchall(app):
     """Decorator for the handler of every path no route matches (instead of a 404)."""
 
     def _route(f):
-        app.catch_all_handler = Route("/", f, None, app._options({}))
+        app.catch_all_handler = Route(f, app.max_body_size)
         if getattr(app, "_hooks", None) is not None:  # hooks run around it too
             from .hooks import _wrap
 

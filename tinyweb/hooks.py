@@ -47,8 +47,8 @@ def of(app):
         _wrap(app, route)
     add = app._add
 
-    def add_and_wrap(route):  # routes registered from now on are wrapped too
-        add(route)
+    def add_and_wrap(url, route):  # routes registered from now on are wrapped too
+        add(url, route)
         _wrap(app, route)
 
     app._add = add_and_wrap
@@ -59,8 +59,8 @@ def _routes(app):
     for routes in app.routes.values():
         for r in routes:
             yield r
-    for entry in app.patterns:
-        for r in entry[2]:
+    for routes in app.patterns[2::3]:  # (compiled URL, URL, routes) each: tinyweb.params
+        for r in routes:
             yield r
     if app.catch_all_handler is not None:
         yield app.catch_all_handler
@@ -104,8 +104,10 @@ def _save(route, names):
     """Make the route save these headers too (e.g. Authorization for app-wide auth)."""
     keys = route.save_headers[0]
     missing = [n for n in names if n.lower().encode() not in keys]
-    if missing:
-        route.save_headers = header_filter(list(keys.values()) + missing)
+    if missing:  # one filter for the routes that saved the same before (tinyweb.routing)
+        from .routing import shared
+
+        route.save_headers = shared(header_filter(list(keys.values()) + missing))
 
 
 def save_header(app, name):

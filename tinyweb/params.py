@@ -2,11 +2,18 @@
 
 Loaded when the first such URL is registered; exact URLs are a dict lookup in the server.
 
-    routes_for(patterns, '/user/<int:id>')      # the route list of that URL, made if new
-    find(patterns, b'/user/42')                 # -> ([Route], {'id': 42})
+    i = slot(patterns, '/user/<int:id>')        # where that URL's routes are, made if new
+    find(patterns, b'/user/42')                 # -> ((Route,), {'id': 42})
 
 `<name>` is a str (one segment), `<int:name>` an int, `<path:name>` the rest of the path,
 slashes included, a trailing one too (last segment only).
+
+`patterns` (the server's) is one flat list, three items per URL: the compiled URL, the URL,
+and the tuple of its routes. A compiled URL is one tuple: per segment after the leading
+slash, bytes for a fixed one, the name (str) for a parameter, that preceded by _INT or _PATH
+for those kinds. `/item/<int:n>/detail` is (b'item', 1, 'n', b'detail'): 32 bytes and one
+bytes object per fixed segment on a 32-bit board, where a list of a tuple per segment took
+three times that.
 """
 
 from .compat import const
@@ -19,10 +26,10 @@ _PATH = const(2)
 
 
 def compile_url(url):
-    """A parameterized URL as a list of segments: (literal bytes, None, None) for a fixed
-    one, (None, name, kind) for a parameter."""
+    """A parameterized URL as the tuple described above; ValueError when it is not one."""
     segments = []
-    for seg in url.encode().split(b"/"):
+    last = None  # where a <path:...> parameter's kind is
+    for seg in url.encode().split(b"/")[1:]:
         if seg.startswith(b"<") and seg.endswith(b">"):
             spec = seg[1:-1].decode()
             kind = _STR
@@ -36,38 +43,52 @@ def compile_url(url):
                     raise ValueError("unknown parameter type: " + type_name)
             if not spec:
                 raise ValueError("parameter without a name in " + url)
-            segments.append((None, spec, kind))
+            if last is not None:
+                break  # a segment after <path:...>
+            if kind != _STR:
+                if kind == _PATH:
+                    last = len(segments)
+                segments.append(kind)
+            segments.append(spec)
+        elif last is not None:
+            break
         else:
-            segments.append((seg, None, None))
-    for i in range(len(segments) - 1):
-        if segments[i][2] == _PATH:
-            raise ValueError("a <path:...> parameter must come last in " + url)
-    return segments
+            segments.append(seg)
+    else:
+        return tuple(segments)
+    raise ValueError("a <path:...> parameter must come last in " + url)
 
 
-def routes_for(patterns, url):
-    """The list of routes registered for `url`, added to `patterns` when new."""
-    for entry in patterns:
-        if entry[1] == url:
-            return entry[2]
-    routes = []
-    patterns.append((compile_url(url), url, routes))
-    return routes
+def slot(patterns, url):
+    """The index in `patterns` of the routes of `url`, an empty tuple added when new."""
+    for i in range(1, len(patterns), 3):
+        if patterns[i] == url:
+            return i + 1
+    patterns.append(compile_url(url))
+    patterns.append(url)
+    patterns.append(())
+    return len(patterns) - 1
 
 
 def match(segments, path):
-    """{name: value} when `path` (bytes) fits the segments, else None."""
+    """{name: value} when `path` (bytes) fits the compiled URL, else None."""
     parts = path.split(b"/")
-    has_path = segments[-1][2] == _PATH
-    if len(parts) != len(segments) and not (has_path and len(parts) >= len(segments)):
+    if parts[0]:  # not from the root
         return None
-    params = {}
-    i = 0
-    for literal, name, kind in segments:
+    n = len(parts)
+    i = 1
+    params = None
+    kind = _STR
+    for seg in segments:
+        if type(seg) is int:
+            kind = seg
+            continue
+        if i >= n:
+            return None
         raw = parts[i]
         i += 1
-        if literal is not None:
-            if raw != literal:
+        if type(seg) is bytes:
+            if raw != seg:
                 return None
             continue
         if kind == _PATH:
@@ -77,29 +98,36 @@ def match(segments, path):
                 if not part:
                     return None
             raw = b"/".join(parts[i - 1 :])
+            i = n
         if not raw:
             return None
         if kind == _INT:
             if not raw.isdigit():
                 return None
-            params[name] = int(raw)
-            continue
-        value = unquote_bytes(raw)
-        # Percent-decoding must not make what the route's shape forbids: a slash or a
-        # backslash in a one-segment parameter ("..%2f..%2fsecrets"), a NUL anywhere, or a
-        # path that starts at the root ("%2fetc%2fhostname").
-        if b"\0" in value or (
-            (b"/" in value or b"\\" in value) if kind == _STR else value[0] in b"/\\"
-        ):
-            return None
-        params[name] = decode_text(value)
-    return params
+            value = int(raw)
+        else:
+            value = unquote_bytes(raw)
+            # Percent-decoding must not make what the route's shape forbids: a slash or a
+            # backslash in a one-segment parameter ("..%2f..%2fsecrets"), a NUL anywhere, or
+            # a path that starts at the root ("%2fetc%2fhostname").
+            if b"\0" in value or (
+                (b"/" in value or b"\\" in value) if kind == _STR else value[0] in b"/\\"
+            ):
+                return None
+            value = decode_text(value)
+        if params is None:
+            params = {}
+        params[seg] = value
+        kind = _STR
+    if i != n:
+        return None
+    return {} if params is None else params
 
 
 def find(patterns, path):
-    """([Route, ...], params) for a path (bytes), or (None, None) when nothing matches."""
-    for segments, _, routes in patterns:
-        params = match(segments, path)
+    """((Route, ...), params) for a path (bytes), or (None, None) when nothing matches."""
+    for i in range(0, len(patterns), 3):
+        params = match(patterns[i], path)
         if params is not None:
-            return routes, params
+            return patterns[i + 2], params
     return None, None

@@ -43,64 +43,72 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 headers_argument = True
 
 
-def split_options(kwargs):
-    """Split `add_resource` kwargs into (route options, kwargs for the methods)."""
-    route = {}
-    extra = {}
-    for k, v in kwargs.items():
-        if k in ROUTE_OPTIONS:
-            route[k] = v
-        else:
-            extra[k] = v
-    saved = list(DEFAULT_SAVED)
-    for name in route.get("save_headers") or ():
-        if name not in saved:
-            saved.append(name)
-    route["save_headers"] = saved
-    return route, extra
-
-
 def add_class(app, cls, url, kwargs):
     """`webserver.add_resource`: route each HTTP method the class has to its method."""
     try:
         obj = cls()
     except TypeError:  # an instance, or a class that needs arguments
         obj = cls
-    route_options, extra = split_options(kwargs)
-    callmap = {}
+    names = []
+    functions = []
     for name in METHODS:
         fn = getattr(obj, name.lower(), None)
         if fn is not None:
-            callmap[name.encode()] = (fn, extra)
-    if not callmap:
+            names.append(name)
+            functions.append(fn)
+    if not names:
         raise ValueError("resource has no get/post/put/patch/delete method")
-    _register(app, url, callmap, route_options)
+    _register(app, url, names, functions, kwargs)
 
 
 def add_function(app, f, url, method, kwargs):
     """`@webserver.resource`: route one HTTP method of `url` to the function `f`."""
-    route_options, extra = split_options(kwargs)
-    _register(app, url, {method.upper().encode(): (f, extra)}, route_options)
+    _register(app, url, (method,), (f,), kwargs)
 
 
-def _register(app, url, callmap, route_options):
-    methods = [m.decode() for m in callmap]
-    route = Route(url, restful_resource_handler, methods, app._options(route_options))
-    route.callmap = callmap
-    app._add(route)
+def _register(app, url, names, functions, kwargs):
+    """One route for the resource's methods. It holds their functions as a tuple in the
+    order of its (shared) methods tuple, and the kwargs for them (`extra`) only when there
+    are some: the route options are taken out, the dict given is not kept."""
+    from .routing import configure
+
+    options = {"methods": names}
+    extra = None
+    for k in kwargs:
+        if k in ROUTE_OPTIONS:
+            options[k] = kwargs[k]
+        else:
+            if extra is None:
+                extra = {}
+            extra[k] = kwargs[k]
+    saved = list(DEFAULT_SAVED)
+    for name in options.get("save_headers") or ():
+        if name not in saved:
+            saved.append(name)
+    options["save_headers"] = saved
+    route = Route(restful_resource_handler, options.get("max_body_size", app.max_body_size))
+    configure(route, options)
+    route.callmap = tuple(functions)
+    route.extra = extra
+    app._add(url, route)
 
 
 async def restful_resource_handler(req, resp, **params):
     """The route handler behind every resource: data in, JSON (or chunks) out."""
+    route = req.route
+    methods = route.methods
     method = req.method
-    callmap = req.route.callmap
-    entry = callmap.get(method) or (method == b"HEAD" and callmap.get(b"GET"))
-    fn, extra = entry
+    # The route was chosen for this method, or for HEAD as GET.
+    fn = route.callmap[methods.index(method if method in methods else b"GET")]
+    extra = route.extra
     data = await req.read_parse_form_data() if req._body_left else {}
     if req.query_string:
         data.update(parse_query_string(req.query_string))
     if not headers_argument:  # upstream TinyWeb: no headers, path parameters by position
-        res = fn(data, *params.values(), **extra)
+        if extra:
+            res = fn(data, *params.values(), **extra)
+        else:
+            res = fn(data, *params.values())
     else:
         if extra:
             params.update(extra)

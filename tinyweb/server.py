@@ -28,7 +28,7 @@ from .compat import (
     ticks_diff,
     ticks_ms,
 )
-from .request import _NO_HEADERS, HTTPException, header_filter, request
+from .request import _NO_HEADERS, HTTPException, request
 from .response import response
 
 # How often a connection waiting for a slot looks again (milliseconds).
@@ -44,31 +44,25 @@ _GET_POST = (b"GET", b"POST")
 
 
 class Route:
-    """One registration: a URL, the methods it answers, how to call its handler.
+    """One registration: its handler, and how to call it.
 
-    What most routes leave at the default is a class attribute, shared: only what a route
-    sets takes room in it.
+    What most routes leave at the default is a class attribute, shared: a plain route holds
+    its handler and body limit only. Methods, saved headers and CORS options are set by
+    tinyweb.routing, which hands out one object per distinct set. The URL is the key the
+    route is found by (webserver.routes, or tinyweb.params), not kept here.
     """
 
     methods = _GET_POST
     save_headers = _NO_HEADERS
     # The route's CORS options, for response.add_access_control_headers().
     params = {}
-    # For REST resources: {b'GET': (function, extra kwargs)}; None for plain routes.
+    # For REST resources: the methods' functions, in the order of `methods`; None for plain
+    # routes.
     callmap = None
 
-    def __init__(self, url, handler, methods, options):
-        self.url = url
+    def __init__(self, handler, max_body_size):
         self.handler = handler
-        if methods:
-            self.methods = tuple((m.encode() if isinstance(m, str) else m).upper() for m in methods)
-        if options.get("save_headers"):
-            self.save_headers = header_filter(options["save_headers"])
-        self.max_body_size = options.get("max_body_size", 1024)
-        for key in options:
-            if key.startswith("allowed_access_control"):
-                self.params = options
-                break
+        self.max_body_size = max_body_size
 
 
 class webserver:
@@ -130,9 +124,10 @@ class webserver:
             lockdown,
         )
         self.debug = debug
-        # b'/exact/path' -> [Route, ...] (several when each answers other methods)
+        # b'/exact/path' -> (Route, ...) (several when each answers other methods)
         self.routes = {}
-        # [(pattern, url, [Route, ...])] for URLs with <parameters>, in registration order
+        # [compiled URL, url, (Route, ...), ...] for URLs with <parameters>, in registration
+        # order, three items each (tinyweb.params)
         self.patterns = []
         # Every open connection (its request), waiting or served: for the watchdog and
         # shutdown.
@@ -150,29 +145,36 @@ class webserver:
         Options: methods (default ['GET', 'POST']), save_headers, max_body_size,
         allowed_access_control_headers, allowed_access_control_origins.
         """
-        self._add(Route(url, f, kwargs.pop("methods", None), self._options(kwargs)))
+        route = Route(f, kwargs.pop("max_body_size", self.max_body_size))
+        if kwargs:  # methods, saved headers, CORS: tinyweb.routing
+            from .routing import configure
 
-    def _options(self, kwargs):
-        if "max_body_size" not in kwargs:
-            kwargs["max_body_size"] = self.max_body_size
-        return kwargs
+            configure(route, kwargs)
+        self._add(url, route)
 
-    def _add(self, route):
-        """Register a route; ValueError when the URL already answers one of its methods."""
-        url = route.url
+    def _add(self, url, route):
+        """Register a route; ValueError when the URL already answers one of its methods.
+
+        A URL's routes are a tuple (one route: 16 bytes on a 32-bit board, a list 32), made
+        anew when another is added.
+        """
         if not isinstance(url, str) or not url.startswith("/") or "?" in url:
             raise ValueError("Invalid URL: %r" % (url,))
         if "<" in url:
-            from .params import routes_for
+            from .params import slot
 
-            routes = routes_for(self.patterns, url)
+            table = self.patterns
+            key = slot(table, url)
         else:
-            routes = self.routes.setdefault(url.encode(), [])
+            table = self.routes
+            key = url.encode()
+            table.setdefault(key, ())
+        routes = table[key]
         for other in routes:
             for m in route.methods:
                 if m in other.methods:
                     raise ValueError("URL exists: %s %s" % (m.decode(), url))
-        routes.append(route)
+        table[key] = routes + (route,)
 
     def route(self, url, **kwargs):
         """Decorator form of add_route(): @app.route('/', methods=['GET'])."""

@@ -79,8 +79,6 @@ def add_route(app, url, handler, options):
     past it a handshake gets 503), ping_interval (seconds, default 30; 0 never pings),
     save_headers (more request headers to keep), and add_route's CORS options.
     """
-    from .server import Route
-
     limit = options.pop("max_message_size", None) or app.max_body_size
     # By default 16 per 3 slots of the board: 16 on the ESP32 family, 5 on an ESP8266.
     most = options.pop("max_websockets", None) or max(4, app.max_concurrency * _PER_SLOT // 3)
@@ -112,7 +110,8 @@ def add_route(app, url, handler, options):
             open_now[0] -= 1
         await ws.close()
 
-    app._add(Route(url, upgrade, ["GET"], app._options(options)))
+    options["methods"] = ("GET",)
+    app.add_route(url, upgrade, **options)
 
 
 def release_slot(app, req, resp):

@@ -1,0 +1,63 @@
+"""A route's options past the defaults: its methods, the headers it saves, CORS options.
+
+Loaded the first time a route is registered with one of them (a plain `@app.route('/')`
+takes the defaults, class attributes of `tinyweb.server.Route`).
+
+    configure(route, {'methods': ['get', 'PUT'], 'save_headers': ['Content-Type']})
+
+Routes that ask for the same share one object: one tuple per set of methods, one header
+filter per set of saved headers, one bytes object per method name. A board registers dozens
+of routes, mostly alike; each copy would cost it 100 to 300 bytes.
+"""
+
+from .request import _NO_HEADERS, header_filter
+from .server import _GET_POST
+
+# Every method tuple and header filter handed out so far (as many as the distinct ones the
+# app's routes name), each to be handed out again for an equal one.
+_made = [_GET_POST, _NO_HEADERS]
+
+
+def shared(value):
+    """`value`, or the equal one (a tuple of methods, a header filter) handed out before."""
+    for v in _made:
+        if v == value:
+            return v
+    _made.append(value)
+    return value
+
+
+def methods(names):
+    """The shared tuple of upper-case bytes for method names (str or bytes, any case).
+
+    A name some tuple handed out before holds is that tuple's bytes object (b'GET' is the
+    one of Route's default methods): no table of method names is kept for it."""
+    out = []
+    for m in names:
+        m = (m.encode() if isinstance(m, str) else m).upper()
+        for made in _made:
+            # A header filter is a dict and a set: equal to no bytes.
+            if m in made:
+                m = made[made.index(m)]
+                break
+        out.append(m)
+    return shared(tuple(out))
+
+
+def configure(route, options):
+    """Set on `route` the methods, save_headers and allowed_access_control_* of `options`
+    (add_route's keyword arguments); other keys are ignored, and `options` is not kept."""
+    names = options.get("methods")
+    if names:
+        route.methods = methods(names)
+    names = options.get("save_headers")
+    if names:
+        route.save_headers = shared(header_filter(names))
+    cors = None
+    for key in options:
+        if key.startswith("allowed_access_control"):
+            if cors is None:
+                cors = {}
+            cors[key] = options[key]
+    if cors is not None:
+        route.params = cors
