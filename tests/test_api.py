@@ -50,6 +50,28 @@ def test_same_url_two_routes_different_methods(serve):
     assert http_request(port, "DELETE", "/thing")[3] == b"deleted"
 
 
+def test_parameterized_url_two_routes_different_methods(serve):
+    app = make_app()
+
+    @app.route("/thing/<int:n>", methods=["get"])
+    async def read(req, resp, n):
+        await resp.send_body("read %d" % n)
+
+    @app.route("/thing/<int:n>", methods=[b"Delete"])
+    async def delete(req, resp, n):
+        await resp.send_body("deleted %d" % n)
+
+    with pytest.raises(ValueError):
+        app.add_route("/thing/<int:n>", read, methods=["PUT", "GET"])  # GET is taken
+    port = serve(app)
+    assert http_request(port, "GET", "/thing/3")[3] == b"read 3"
+    assert http_request(port, "DELETE", "/thing/4")[3] == b"deleted 4"
+    status, _, headers, _ = http_request(port, "PUT", "/thing/5", body=b"")
+    assert status == 405  # the refused registration left nothing behind
+    assert headers["allow"] == "GET, DELETE, HEAD, OPTIONS"
+    assert http_request(port, "GET", "/thing/x")[0] == 404
+
+
 def test_invalid_urls_are_rejected():
     app = make_app()
     for url in ("", "no-slash", "/a?b=1", "/x/<int:>", "/x/<path:p>/tail", "/x/<float:f>"):
@@ -276,6 +298,51 @@ def test_resources_class_function_generator(serve):
     )
     assert status == 202 and json.loads(body) == {"echo": {"k": 1}}
     assert http_request(port, "GET", "/agen")[3] == b"ab"
+
+
+def test_resource_route_options_and_method_arguments(serve):
+    app = make_app()
+
+    class Box:
+        def get(self, data, headers, box_id, unit):
+            return {"id": box_id, "unit": unit, "token": headers.get(b"X-Token", b"").decode()}
+
+        def put(self, data, headers, box_id, unit):
+            return {"put": box_id, "data": data}
+
+    # Route options configure the route; the other keyword arguments reach the methods.
+    app.add_resource(
+        Box,
+        "/boxes/<box_id>",
+        unit="kg",
+        save_headers=["X-Token"],
+        max_body_size=16,
+        allowed_access_control_origins="https://shop.example",
+    )
+
+    @app.resource("/boxes/<box_id>", method="delete")  # any case, as add_route's methods
+    def remove(data, headers, box_id):
+        return {"deleted": box_id}
+
+    with pytest.raises(ValueError):
+        app.add_resource(Box, "/boxes/<box_id>")  # GET and PUT are taken
+
+    port = serve(app)
+    status, _, headers, body = http_request(port, "GET", "/boxes/7", headers={"X-Token": "t"})
+    assert status == 200 and json.loads(body) == {"id": "7", "unit": "kg", "token": "t"}
+    assert headers["access-control-allow-origin"] == "https://shop.example"
+    assert headers["access-control-allow-methods"] == "GET, PUT"
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    status, _, headers, body = http_request(port, "PUT", "/boxes/7", body=b"a=1", headers=form)
+    assert status == 200 and json.loads(body) == {"put": "7", "data": {"a": "1"}}
+    assert http_request(port, "PUT", "/boxes/7", body=b"a=" + b"x" * 20, headers=form)[0] == 413
+    assert json.loads(http_request(port, "DELETE", "/boxes/7")[3]) == {"deleted": "7"}
+    # HEAD is answered by get(): its status and headers, no body.
+    raw = raw_request(port, b"HEAD /boxes/8 HTTP/1.0\r\n\r\n")
+    assert raw.startswith(b"HTTP/1.1 200 OK\r\n") and raw.endswith(b"\r\n\r\n")
+    assert b"Content-Type: application/json\r\n" in raw
+    status, _, headers, _ = http_request(port, "PATCH", "/boxes/7", body=b"")
+    assert status == 405 and headers["allow"] == "GET, PUT, DELETE, HEAD, OPTIONS"
 
 
 def test_options_and_head_are_automatic(serve):
