@@ -10,12 +10,12 @@ filter per set of saved headers, one bytes object per method name. A board regis
 of routes, mostly alike; each copy would cost it 100 to 300 bytes.
 """
 
-from .request import _NO_HEADERS, header_filter
-from .server import _GET_POST
+from .request import header_filter
+from .server import Route
 
 # Every method tuple and header filter handed out so far (as many as the distinct ones the
-# app's routes name), each to be handed out again for an equal one.
-_made = [_GET_POST, _NO_HEADERS]
+# app's routes name), each to be handed out again for an equal one. Route's defaults first.
+_made = [Route.methods, Route.save_headers]
 
 
 def shared(value):
@@ -27,29 +27,26 @@ def shared(value):
     return value
 
 
-def methods(names):
-    """The shared tuple of upper-case bytes for method names (str or bytes, any case).
-
-    A name some tuple handed out before holds is that tuple's bytes object (b'GET' is the
-    one of Route's default methods): no table of method names is kept for it."""
-    out = []
-    for m in names:
-        m = (m.encode() if isinstance(m, str) else m).upper()
-        for made in _made:
-            # A header filter is a dict and a set: equal to no bytes.
-            if m in made:
-                m = made[made.index(m)]
-                break
-        out.append(m)
-    return shared(tuple(out))
-
-
 def configure(route, options):
     """Set on `route` the methods, save_headers and allowed_access_control_* of `options`
-    (add_route's keyword arguments); other keys are ignored, and `options` is not kept."""
+    (add_route's keyword arguments); other keys are ignored, and `options` is not kept.
+
+    Methods are upper-case bytes, str or bytes in any case given; a name a tuple handed out
+    before holds is that tuple's bytes object (b'GET' is the one of Route's default
+    methods), so no table of method names is kept for it.
+    """
     names = options.get("methods")
     if names:
-        route.methods = methods(names)
+        methods = []
+        for m in names:
+            m = (m.encode() if isinstance(m, str) else m).upper()
+            for made in _made:
+                # A header filter is a dict and a set: equal to no bytes.
+                if m in made:
+                    m = made[made.index(m)]
+                    break
+            methods.append(m)
+        route.methods = shared(tuple(methods))
     names = options.get("save_headers")
     if names:
         route.save_headers = shared(header_filter(names))
