@@ -33,16 +33,16 @@ FILE_NOT_FOUND = (
 )
 
 # The types a device's web UI is made of, one "ext type" a line; anything else is served as
-# bytes. One string searched on demand, not a dict (see tinyweb.status._REASONS).
+# bytes. Short strings searched on demand, not a dict (see tinyweb.status._REASONS).
 _TYPES = (
     "\nhtml text/html; charset=utf-8\nhtm text/html; charset=utf-8"
     "\ncss text/css\njs application/javascript\nmjs application/javascript"
-    "\njson application/json\ntxt text/plain; charset=utf-8\ncsv text/csv"
+    "\njson application/json\ntxt text/plain; charset=utf-8\ncsv text/csv\n",
     "\nxml application/xml\nsvg image/svg+xml\npng image/png"
     "\njpg image/jpeg\njpeg image/jpeg\ngif image/gif\nico image/x-icon"
-    "\nwebp image/webp\nwoff font/woff\nwoff2 font/woff2"
+    "\nwebp image/webp\nwoff font/woff\nwoff2 font/woff2\n",
     "\nwasm application/wasm\npdf application/pdf\nzip application/zip"
-    "\ngz application/gzip\nbin application/octet-stream\n"
+    "\ngz application/gzip\nbin application/octet-stream\n",
 )
 
 DEFAULT = "application/octet-stream"
@@ -66,11 +66,13 @@ def content_type_for(filename):
 
 
 def _type(extension):
-    i = _TYPES.find("\n%s " % extension)
-    if i < 0:
-        return DEFAULT
-    i += len(extension) + 2
-    return _TYPES[i : _TYPES.index("\n", i)]
+    key = "\n%s " % extension
+    for types in _TYPES:
+        i = types.find(key)
+        if i >= 0:
+            i += len(key)
+            return types[i : types.index("\n", i)]
+    return DEFAULT
 
 
 async def send_file(resp, filename, content_type, content_encoding, max_age, buf_size, root):
