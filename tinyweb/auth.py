@@ -23,7 +23,7 @@ route of an app, or check inside a REST resource (resources save Authorization a
 
 import binascii
 
-from .compat import generator_type
+from .compat import generator_type, load
 from .request import HTTPException
 
 _AUTHORIZATION = b"authorization"
@@ -126,10 +126,9 @@ class Auth:
 
             basic_auth({'admin': 'secret'}).protect(app)
         """
-        from .hooks import before_request, save_header
-
-        save_header(app, "Authorization")
-        before_request(app, self.require)
+        hooks = load("hooks")
+        hooks.save_header(app, "Authorization")
+        hooks.before_request(app, self.require)
 
 
 def _checker(table):

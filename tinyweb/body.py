@@ -8,7 +8,7 @@ Loaded the first time an app calls one (`request.__getattr__` finds them in
     req.query()                               # {'q': 'a b'} for /search?q=a+b
 """
 
-from .compat import const, lazy_method
+from .compat import const, lazy_method, load
 from .request import HTTPException, _wanted
 
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
@@ -55,7 +55,7 @@ async def read_body(req):
     if req.chunked:
         if not n:
             return b""
-        from .stream_body import read_all
+        read_all = load("stream_body").read_all
 
         return await read_all(req)
     if n == 0:
@@ -97,14 +97,14 @@ async def read_parse_form_data(req):
         return {}
     ctype = req.content_type.split(b";", 1)[0].strip().lower()
     if ctype == b"multipart/form-data":
-        from .multipart import read_form
+        read_form = load("multipart").read_form
 
         return await read_form(req)
     if ctype != b"application/x-www-form-urlencoded" and ctype != b"application/json":
         raise HTTPException(415)
     body = await read_body(req)
     if ctype == b"application/x-www-form-urlencoded":
-        from .urlencoded import parse_query_string
+        parse_query_string = load("urlencoded").parse_query_string
 
         return parse_query_string(body)
     if ctype == b"application/json":
@@ -157,7 +157,7 @@ async def discard(req, limit):
     if req._buf is None:
         return
     if left < 0:  # a chunked body: decoded as it is dropped, so its end is seen
-        from .stream_body import drain
+        drain = load("stream_body").drain
 
         await drain(req, limit if limit > 0 else req.max_body_size)
         return
@@ -181,7 +181,7 @@ async def discard(req, limit):
 
 def query(req):
     """The query string parsed into a dict of str: /search?q=a+b gives {'q': 'a b'}."""
-    from .urlencoded import parse_query_string
+    parse_query_string = load("urlencoded").parse_query_string
 
     return parse_query_string(req.query_string)
 
@@ -202,21 +202,21 @@ class RequestMethods:
     async def read_into(req, buf):
         """Read the next part of the body into `buf`: the count, 0 at its end
         (tinyweb.stream_body.read_into)."""
-        from .stream_body import read_into
+        read_into = load("stream_body").read_into
 
         return await read_into(req, buf)
 
     def body_chunks(req, size=None):
         """`async for chunk in req.body_chunks(size)`: the body as memoryviews of the receive
         buffer, each good until the next (tinyweb.stream_body.body_chunks)."""
-        from .stream_body import body_chunks
+        body_chunks = load("stream_body").body_chunks
 
         return body_chunks(req, size)
 
     def parts(req, max_parts=32, max_field=1024, size=None):
         """`async for part in req.parts()`: a multipart/form-data body, part by part; 413
         past max_parts or max_field, 415 for another type (tinyweb.multipart.parts)."""
-        from .multipart import parts
+        parts = load("multipart").parts
 
         return parts(req, max_parts, max_field, size)
 
@@ -228,7 +228,7 @@ def attribute(req, name):
     """What `req.name` is when the request has no such attribute: `req.cookies` (parsed once,
     then kept on the request), or a method of RequestMethods bound to the request."""
     if name == "cookies":
-        from .cookies import request_cookies
+        request_cookies = load("cookies").request_cookies
 
         req.cookies = cookies = request_cookies(req)
         return cookies

@@ -10,7 +10,7 @@ does.
     server.close(); await server.wait_closed()
 """
 
-from .compat import asyncio, sleep_ms
+from .compat import asyncio, load, sleep_ms
 from .server import Route
 
 
@@ -57,7 +57,7 @@ def add_resource(app, cls, url, **kwargs):
 
     Each method is called as `method(data, headers, **path_params, **kwargs)`.
     """
-    from .resource import add_class
+    add_class = load("resource").add_class
 
     add_class(app, cls, url, kwargs)
 
@@ -69,7 +69,7 @@ def resource(app, url, method="GET", **kwargs):
     """
 
     def _resource(f):
-        from .resource import add_function
+        add_function = load("resource").add_function
 
         add_function(app, f, url, method, kwargs)
         return f
@@ -82,7 +82,7 @@ def static(app, url, folder, max_age=None):
     GET /static/app.js with www/app.js (docs/static.md). A folder's URL serves its
     index.html; 304, ranges and gzip as send_file; methods other than GET and HEAD get
     405. A mount at '/' hides parameterized URLs registered after it."""
-    from .fileserver import mount
+    mount = load("fileserver").mount
 
     mount(app, url, folder, max_age)
 
@@ -94,7 +94,7 @@ def websocket(app, url, **kwargs):
     Options: max_message_size (bytes; default the preset's max_body_size), ping_interval
     (seconds, default 30; 0: never), save_headers, and the CORS options of add_route.
     """
-    from .websocket import decorator
+    decorator = load("websocket").decorator
 
     return decorator(app, url, kwargs)
 
@@ -105,7 +105,7 @@ def catchall(app):
     def _route(f):
         app.catch_all_handler = Route(f, app.max_body_size)
         if getattr(app, "_hooks", None) is not None:  # hooks run around it too
-            from .hooks import _wrap
+            _wrap = load("hooks")._wrap
 
             _wrap(app, app.catch_all_handler)
         return f
@@ -185,28 +185,28 @@ async def wait_closed(app):
 
 def before_request(app, f):
     """@app.before_request: f(req, resp) before every handler (tinyweb.hooks)."""
-    from .hooks import before_request
+    before_request = load("hooks").before_request
 
     return before_request(app, f)
 
 
 def after_request(app, f):
     """@app.after_request: f(req, resp) just before every answer's head (tinyweb.hooks)."""
-    from .hooks import after_request
+    after_request = load("hooks").after_request
 
     return after_request(app, f)
 
 
 def errorhandler(app, code_or_exception):
     """@app.errorhandler(404) / (ValueError): f(req, resp, exc) answers (tinyweb.hooks)."""
-    from .hooks import errorhandler
+    errorhandler = load("hooks").errorhandler
 
     return errorhandler(app, code_or_exception)
 
 
 def enable_access_log(app, log=print):
     """One line per request (client, method, target, status, bytes, ms) to `log`."""
-    from .hooks import enable_access_log
+    enable_access_log = load("hooks").enable_access_log
 
     enable_access_log(app, log)
 

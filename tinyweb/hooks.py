@@ -15,7 +15,7 @@ The hot path knows nothing of them: registering the first hook wraps every route
 loaded, whether the app has a handler for what went wrong.
 """
 
-from .compat import generator_type, ticks_diff, ticks_ms
+from .compat import generator_type, load, ticks_diff, ticks_ms
 from .request import header_filter
 
 
@@ -105,7 +105,7 @@ def _save(route, names):
     keys = route.save_headers[0]
     missing = [n for n in names if n.lower().encode() not in keys]
     if missing:  # one filter for the routes that saved the same before (tinyweb.routing)
-        from .routing import shared
+        shared = load("routing").shared
 
         route.save_headers = shared(header_filter(list(keys.values()) + missing))
 

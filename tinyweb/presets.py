@@ -11,6 +11,8 @@ Only the preset in use is imported, so a board never loads the others.
 
 import sys
 
+from .compat import load
+
 FIELDS = (
     "max_concurrency",
     "buffer_size",
@@ -25,7 +27,7 @@ FIELDS = (
 
 def _load(name):
     """The preset module `tinyweb.boards.<name>`; ValueError naming the presets if unknown."""
-    from .boards import PRESETS
+    PRESETS = load("boards").PRESETS
 
     if name not in PRESETS:
         raise ValueError("unknown board preset %r; presets: %s" % (name, ", ".join(PRESETS)))
@@ -35,7 +37,7 @@ def _load(name):
 
 def detect(platform=None, machine=None, implementation=None):
     """The name of the preset for this runtime (arguments are for tests)."""
-    from .boards import detect as _detect
+    _detect = load("boards").detect
 
     if platform is None:
         platform = sys.platform
@@ -108,7 +110,7 @@ def apply(app, board, overrides, lockdown=None):
         setattr(app, key, limits[key])
     app._timeout_ms = int(limits["request_timeout"] * 1000)
     if lockdown:
-        from .lockdown import Guard
+        Guard = load("lockdown").Guard
 
         app._guard = Guard(**lockdown)
     forget_modules(("tinyweb.presets", "tinyweb.boards"))

@@ -11,7 +11,7 @@ loaded on first use.
         form = await req.read_parse_form_data()   # {'user': 'ann'}
 """
 
-from .compat import ticks_add, ticks_ms
+from .compat import load, ticks_add, ticks_ms
 
 
 class HTTPException(Exception):
@@ -226,7 +226,7 @@ class request:
                 # Longer than max_line: fine for a header nobody keeps (a long Cookie on a
                 # route that saves none), which streams past (tinyweb.body, loaded the first
                 # time one comes); else 431.
-                from .body import skip_line
+                skip_line = load("body").skip_line
 
                 if not await skip_line(self, lengths):
                     raise HTTPException(431)
@@ -303,6 +303,6 @@ class request:
         # read_body(), read_parse_form_data(), query(), path_text(), read_into(),
         # body_chunks(), parts() and the `cookies` attribute: found by tinyweb.body, loaded
         # the first time an app asks for one.
-        from .body import attribute
+        attribute = load("body").attribute
 
         return attribute(self, name)

@@ -17,7 +17,7 @@ A method may also yield str/bytes chunks (sent with chunked encoding, for big pa
 
 import json
 
-from .compat import generator_type
+from .compat import generator_type, load
 from .server import Route
 from .urlencoded import parse_query_string
 
@@ -70,7 +70,7 @@ def _register(app, url, names, functions, kwargs):
     """One route for the resource's methods. It holds their functions as a tuple in the
     order of its (shared) methods tuple, and the kwargs for them (`extra`) only when there
     are some: the route options are taken out, the dict given is not kept."""
-    from .routing import configure
+    configure = load("routing").configure
 
     options = {"methods": names}
     extra = None

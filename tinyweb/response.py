@@ -11,7 +11,7 @@ are found in `tinyweb.status` on first use, and load CORS (`tinyweb.cors`) or fi
 (`tinyweb.static`) only when called.
 """
 
-from .compat import const, lazy_method, ticks_add, ticks_ms
+from .compat import const, lazy_method, load, ticks_add, ticks_ms
 
 # Longest body send_body() copies behind the head to send both in one write.
 _JOIN_MAX = const(1024)
@@ -69,7 +69,7 @@ class response:
         reason = self.reason
         if code != 200:
             # The reason phrase, and what the status implies (no body for a 204 or 304).
-            from .status import head_for
+            head_for = load("status").head_for
 
             reason = head_for(self, code, reason)
         elif reason is None:
@@ -79,7 +79,7 @@ class response:
             parts.append("%s: %s\r\n" % item)
         req = self._req
         if req is not None and req._keep:  # the client keeps the connection: tinyweb.keepalive
-            from .keepalive import add_header
+            add_header = load("keepalive").add_header
 
             add_header(self, parts)
         parts.append("\r\n")
@@ -154,6 +154,6 @@ class response:
         # add_header(), start(), start_json(), error(), redirect(), send_file(),
         # add_access_control_headers(), send_headers(): tinyweb.status's ResponseMethods,
         # loaded the first time an app calls one.
-        from .status import ResponseMethods
+        ResponseMethods = load("status").ResponseMethods
 
         return lazy_method(self, ResponseMethods, name)

@@ -23,6 +23,7 @@ from .compat import (
     generator_type,
     is_peer_gone,
     lazy_method,
+    load,
     sleep_ms,
     ticks_add,
     ticks_diff,
@@ -104,7 +105,7 @@ class webserver:
         keep_alive=None,
         **lockdown,
     ):
-        from .presets import apply
+        apply = load("presets").apply
 
         # Sets the limits as attributes, and cors= and allowed_hosts= (tinyweb.lockdown, only
         # when one is given); on a board it also drops the presets' code again.
@@ -147,7 +148,7 @@ class webserver:
         """
         route = Route(f, kwargs.pop("max_body_size", self.max_body_size))
         if kwargs:  # methods, saved headers, CORS: tinyweb.routing
-            from .routing import configure
+            configure = load("routing").configure
 
             configure(route, kwargs)
         self._add(url, route)
@@ -161,7 +162,7 @@ class webserver:
         if not isinstance(url, str) or not url.startswith("/") or "?" in url:
             raise ValueError("Invalid URL: %r" % (url,))
         if "<" in url:
-            from .params import slot
+            slot = load("params").slot
 
             table = self.patterns
             key = slot(table, url)
@@ -247,7 +248,7 @@ class webserver:
                 params = None
                 if routes is None:
                     if self.patterns:
-                        from .params import find
+                        find = load("params").find
 
                         routes, params = find(self.patterns, path)
                     if routes is None and self.catch_all_handler is not None:
@@ -277,7 +278,7 @@ class webserver:
                     if routes is None:
                         raise HTTPException(404)
                     # 405 with Allow, or the automatic answer to OPTIONS (CORS preflight).
-                    from .cors import no_route_for_method
+                    no_route_for_method = load("cors").no_route_for_method
 
                     await no_route_for_method(req, resp, routes)
                 else:
@@ -316,13 +317,13 @@ class webserver:
                 if req._body_left:
                     # A body the handler did not read: take it in, so that closing (or the
                     # next request) does not meet it.
-                    from .body import discard
+                    discard = load("body").discard
 
                     req._arm()
                     await discard(req, req._body_left)
                 if not resp._kept or req._body_left:
                     break  # closed: by the answer, or with a body left unread
-                from .keepalive import next_request
+                next_request = load("keepalive").next_request
 
                 req, resp = next_request(self, req, resp)
         except Exception as e:
@@ -365,7 +366,7 @@ class webserver:
         # Places: `backlog`, and one per free slot (the first in line takes it at its next
         # look); tinyweb.slots finds more, or answers 503.
         if len(line) >= self.backlog + self.max_concurrency - self._active:
-            from .slots import make_room
+            make_room = load("slots").make_room
 
             if not await make_room(self, req, resp):
                 return False
@@ -383,7 +384,7 @@ class webserver:
                 # First in line: a kept-alive connection idle between requests gives way at
                 # once, a head stalled in its slot once it is late (tinyweb.slots).
                 if first and (self._kept or ticks_diff(ticks_ms(), since) > timeout // 6):
-                    from .slots import cut_off_stalled
+                    cut_off_stalled = load("slots").cut_off_stalled
 
                     cut_off_stalled(self)
                 await sleep_ms(_SLOT_POLL_MS)
@@ -419,7 +420,7 @@ class webserver:
 
     async def _start(self, host, port, backlog, adapter, options):
         if adapter is None:
-            from .adapters import default
+            default = load("adapters").default
 
             adapter = default()
         self._make_buffers()
@@ -445,14 +446,14 @@ class webserver:
     def __getattr__(self, name):
         # start(), shutdown(), wait_closed(), get(), post(), catchall(), add_resource(),
         # resource(): tinyweb.control's ServerMethods, loaded the first time an app calls one.
-        from .control import ServerMethods
+        ServerMethods = load("control").ServerMethods
 
         return lazy_method(self, ServerMethods, name)
 
 
 async def _on_error(app, req, resp, exc):
     try:
-        from .status import on_error
+        on_error = load("status").on_error
 
         await on_error(app, req, resp, exc)
     except BaseException:

@@ -26,7 +26,7 @@ So `max_concurrency + backlog` slow sockets delay a normal client by about one g
 period each time instead of locking it out (tests/test_limits.py, tests/attack/).
 """
 
-from .compat import const, ticks_add, ticks_diff, ticks_ms
+from .compat import const, load, ticks_add, ticks_diff, ticks_ms
 from .server import _BUSY
 
 # What a refused connection may still send before it is closed: bytes, milliseconds.
@@ -67,7 +67,7 @@ def cut_off_stalled(app):
     holder longest on its head once that is longer than a sixth of the timeout, as the
     watchdog would at its end (answered 408 by its own task)."""
     if app._kept:
-        from .keepalive import is_idle
+        is_idle = load("keepalive").is_idle
 
         for req in app.conns:
             if req._buf is not None and req._deadline is not None and is_idle(req):

@@ -12,6 +12,7 @@ folder.
 
 import sys
 
+from .compat import load
 from .request import HTTPException
 
 try:
@@ -78,7 +79,7 @@ def _type(extension):
 async def send_file(resp, filename, content_type, content_encoding, max_age, buf_size, root):
     """`response.send_file()`: see its docstring (tinyweb.status)."""
     if root is not None:
-        from .fileserver import confine
+        confine = load("fileserver").confine
 
         path = confine(root, filename)
     elif is_safe_path(filename):
@@ -106,7 +107,7 @@ async def serve(resp, path, content_type, encoding, max_age, buf_size):
     # by tinyweb.fileserver, loaded only when there are some.
     fs = None
     if req is not None and req.headers:
-        from . import fileserver as fs
+        fs = load("fileserver")
 
         if not encoding:
             st, path, encoding = fs.pick_encoding(req, resp, st, path)

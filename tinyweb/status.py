@@ -10,7 +10,7 @@ app that only ever answers 200 never holds this code.
 
 import sys
 
-from .compat import ticks_add, ticks_ms
+from .compat import load, ticks_add, ticks_ms
 from .request import HTTPException
 
 # Reason phrases of RFC 9110 section 15 (and RFC 6585, 4918, 8470, 7725) for every code an
@@ -125,7 +125,7 @@ def start_json(resp):
 
 def add_access_control_headers(resp):
     """Add the CORS headers of the route (`allowed_access_control_*` options)."""
-    from .cors import add_headers
+    add_headers = load("cors").add_headers
 
     add_headers(resp)
 
@@ -148,7 +148,7 @@ def send_file(
     symlink out of it answers 403. Without, a ".." segment or a NUL answers 403. A missing
     file answers 404. A coroutine: `await resp.send_file('www/index.html')`.
     """
-    from .static import send_file
+    send_file = load("static").send_file
 
     resp.headers_sent = 1 if resp.headers_sent else None  # asked for, not run yet
     return send_file(resp, filename, content_type, content_encoding, max_age, buf_size, root)
@@ -169,7 +169,7 @@ def not_awaited(handler):
 async def event_stream(resp, retry=None):
     """Start a Server-Sent Events answer (text/event-stream); returns the stream to
     `await sse.send(data, event='tick')` on (tinyweb.sse, docs/live.md)."""
-    from .sse import event_stream
+    event_stream = load("sse").event_stream
 
     return await event_stream(resp, retry)
 
@@ -191,20 +191,20 @@ class ResponseMethods:
         """Add a Set-Cookie header: `resp.set_cookie('sid', token, max_age=3600,
         http_only=True)`; max_age, path, domain, expires, http_only, secure, same_site
         (tinyweb.cookies.set_cookie). ValueError for a name or value a cookie cannot carry."""
-        from .cookies import set_cookie
+        set_cookie = load("cookies").set_cookie
 
         set_cookie(resp, name, value, **attributes)
 
     def delete_cookie(resp, name, path="/", domain=None):
         """Ask the browser to forget a cookie; give the path and domain it was set with."""
-        from .cookies import delete_cookie
+        delete_cookie = load("cookies").delete_cookie
 
         delete_cookie(resp, name, path, domain)
 
     def append_header(resp, name, value):
         """Add a header line even when one of that name is set already (Link, Vary...);
         ValueError for CR, LF or NUL (tinyweb.cookies.append_header)."""
-        from .cookies import append_header
+        append_header = load("cookies").append_header
 
         append_header(resp, name, value)
 
@@ -227,7 +227,7 @@ async def on_error(app, req, resp, exc):
             if req._served and req.method == b"" and req._pos == req._len:
                 return  # a kept connection idle past its time: closed without an answer
             if req._buf is None:  # it waited too long for a slot
-                from .slots import refuse
+                refuse = load("slots").refuse
 
                 await refuse(req, resp)
                 return
@@ -260,7 +260,7 @@ async def on_error(app, req, resp, exc):
             # Bad input, a refused body, or a failure before the request was read in full:
             # take in a bounded amount, for a bounded time, so that closing does not reset
             # the connection before the client has read the answer.
-            from .body import discard
+            discard = load("body").discard
 
             if req._body_left < 0:
                 # A chunked body: its framing may be what failed, so it is dropped as bytes.
@@ -297,7 +297,7 @@ def _is_rest(app, req):
         try:
             routes = app.routes.get(req.path)
             if routes is None and app.patterns:
-                from .params import find
+                find = load("params").find
 
                 routes = find(app.patterns, req.path)[0]
         except Exception:  # a path that matches nothing

@@ -25,7 +25,7 @@ dropped (close code 1011) if it stays silent as long again. No extensions
 (permessage-deflate) and no subprotocols are negotiated: browsers work without both.
 """
 
-from .compat import asyncio, const, is_peer_gone, ticks_add, ticks_ms
+from .compat import asyncio, const, is_peer_gone, load, ticks_add, ticks_ms
 from .request import HTTPException
 
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 section 1.3
@@ -175,7 +175,7 @@ async def accept(req, resp, max_message_size, ping_ms):
     elif hasattr(hashlib, "new"):  # CircuitPython: hashlib.new("sha1") only
         digest = hashlib.new("sha1", key + _GUID).digest()
     else:  # a MicroPython firmware built without SHA-1 (no TLS library)
-        from .sha1 import digest
+        digest = load("sha1").digest
 
         digest = digest(key + _GUID)
     resp.headers_sent = True  # no other status line may follow this one
