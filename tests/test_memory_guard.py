@@ -31,14 +31,15 @@ pytestmark = pytest.mark.skipif(micropython_binary() is None, reason=NO_MICROPYT
 
 # KiB of -X heapsize, by the interpreter's word size (a 64-bit build's objects are about
 # 1.6 times as large). Measured on 2026-11-30 (hello with 4 clients / every shared case, the
-# case app compiled from .py as here): 32-bit 1.27 build 28-29 / 75 KiB, PyPI's 64-bit
-# 1.29-preview 44-45 / 112-114 KiB (the shared cases run two apps, each with its buffers).
-# The full-feature app grew from 68 / 107 KiB when the shared cases came to cover chunked
-# request bodies (tinyweb.stream_body), keep-alive, JSON errors on REST URLs, cookies and
-# the forgotten-await report (status.py, body.py), and validators on files (static.py).
+# case app compiled from .py as here): 32-bit 1.27 build 27-28 / 60 KiB, PyPI's 64-bit
+# 1.29-preview 44-45 / 90 KiB (the shared cases run two apps, each with its buffers). The
+# full-feature app needed 75 / 112-114 KiB before routes kept less and modules loaded on
+# first use were loaded right after a collection (tinyweb.compat.load); 68 / 107 KiB before
+# the shared cases came to cover chunked request bodies, keep-alive, JSON errors on REST
+# URLs, cookies, the forgotten-await report and validators on files.
 CAPS = {
-    32: {"hello": 31, "cases": 82},
-    64: {"hello": 48, "cases": 124},
+    32: {"hello": 30, "cases": 66},
+    64: {"hello": 48, "cases": 99},
 }
 # Bytes that `import tinyweb` + webserver() + one route hold at rest (hello_at_rest.py, laid
 # out as on a board: /lib/tinyweb/...): 16,144 on the 32-bit 1.27 build and 24,384 on PyPI's
