@@ -23,6 +23,9 @@ def default():
 
         import tinyweb
 
-        del sys.modules[__name__]
-        del tinyweb.adapters
+        try:
+            del sys.modules[__name__]
+            del tinyweb.adapters
+        except (KeyError, AttributeError, TypeError):
+            pass  # already gone, or a port whose modules keep their attributes: it stays
     return adapter
