@@ -54,12 +54,18 @@ def _run(mp, kind, heapsize, staged):
         if env.wait_ready(proc, plain, b"GET / HTTP/1.0\r\n\r\n") is None:
             return False, "did not start"
         failed = []
+        unreachable = 0  # connections in a row that failed: the server died or stopped
         for case in cases:
+            if unreachable == 3 or proc.poll() is not None:
+                failed.append(case["name"])  # not tried: 10 s each for nothing
+                continue
             port = main if case.get("app", "main") == "main" else plain
             try:
                 problems = check(case, env.exchange(port, case["request"].encode("utf-8")))
+                unreachable = 0
             except OSError as e:
                 problems = [repr(e)]
+                unreachable += 1
             if problems:
                 failed.append(case["name"])
     finally:
