@@ -35,6 +35,10 @@ except ImportError:  # MicroPython 1.20 names it uasyncio
     from uasyncio import core
 
 
+# How long the accept loop waits before it looks again when the heap had no room to wait.
+_RETRY_MS = 20
+
+
 class Stream:
     """One client connection: a non-blocking socket, its peer's address and unsent bytes."""
 
@@ -94,7 +98,15 @@ def _accept(sock, handle_connection):
     # A generator, as asyncio's own _serve: `yield` waits until a client is there.
     while True:
         try:
-            yield core._io_queue.queue_read(sock)
+            try:
+                yield core._io_queue.queue_read(sock)
+            except MemoryError:
+                # No heap even to wait (asyncio's wait list): collect, and look again
+                # shortly, rather than end the loop: the server would stop accepting for
+                # good.
+                gc.collect()
+                yield from core.sleep_ms(_RETRY_MS)
+                continue
         except core.CancelledError:  # close() was called, or the loop is shutting down
             sock.close()
             return

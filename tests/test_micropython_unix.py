@@ -311,6 +311,16 @@ def test_memory_error_in_a_capped_heap_is_a_500_and_serving_goes_on(micropython)
     assert "MemoryError" in mp.output()
 
 
+def test_accept_loop_outlives_memory_errors_while_it_waits(micropython):
+    """No heap to wait for the next client (asyncio's wait list) three times over: the
+    accept loop collects and looks again, and the server still answers (it used to end the
+    loop: connections queued in the backlog, never answered)."""
+    mp = limits_app(micropython, "oom_waits=3")
+    for _ in range(3):
+        status, _, _, body = get(mp, "/")
+        assert (status, body) == (200, b"index")
+
+
 def test_adapter_seam_peer_readinto_read_write_close(micropython):
     port = free_port()
     mp = micropython(os.path.join(MP_TESTS, "seam_echo.py"), str(port), "3", port=port)

@@ -3,8 +3,9 @@
     micropython serve_limits.py PORT max_concurrency=1 backlog=1 request_timeout=0.5 slow_ms=300
     micropython serve_limits.py PORT board=esp32
 
-Options are webserver() arguments, and slow_ms: how long /slow holds its slot (it prints
-"slow: started" when it takes it). /hog asks for more memory than the heap has, /shutdown
+Options are webserver() arguments, slow_ms: how long /slow holds its slot (it prints
+"slow: started" when it takes it), and oom_waits: how many of the first waits for a socket
+raise MemoryError. /hog asks for more memory than the heap has, /shutdown
 answers and then shuts the server down; the script then prints "stopped" and exits 0.
 It names the MicroPython adapter, as a user may (the examples let run() pick it).
 """
@@ -24,6 +25,22 @@ for arg in sys.argv[2:]:
     else:
         options[key] = float(value) if "." in value else int(value)
 slow_ms = options.pop("slow_ms", 300)
+oom_waits = options.pop("oom_waits", 0)
+if oom_waits:
+    # The first `oom_waits` waits for a socket fail as they do when the heap has no room left
+    # for asyncio's wait list: the accept loop's first waits, before any client is there.
+    from asyncio import core
+
+    wait = core._io_queue.queue_read
+    failing = [oom_waits]
+
+    def queue_read(sock):
+        if failing[0]:
+            failing[0] -= 1
+            raise MemoryError
+        return wait(sock)
+
+    core._io_queue.queue_read = queue_read
 app = tinyweb.webserver(**options)
 
 
