@@ -321,6 +321,20 @@ def test_accept_loop_outlives_memory_errors_while_it_waits(micropython):
         assert (status, body) == (200, b"index")
 
 
+def test_no_heap_for_an_error_answer_closes_that_connection_and_serving_goes_on(micropython):
+    """A 404 whose answer finds no heap (not even for its coroutine) is closed unanswered;
+    nothing escapes the connection's task (it used to: "Task exception wasn't retrieved"),
+    and the next requests are answered."""
+    mp = limits_app(micropython, "oom_answers=1")
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        http_request(mp.port, "GET", "/nowhere")
+    assert http_request(mp.port, "GET", "/nowhere")[0] == 404
+    status, _, _, body = get(mp, "/")
+    assert (status, body) == (200, b"index")
+    out = mp.output()
+    assert "Task exception" not in out and "Traceback" not in out, out
+
+
 def test_adapter_seam_peer_readinto_read_write_close(micropython):
     port = free_port()
     mp = micropython(os.path.join(MP_TESTS, "seam_echo.py"), str(port), "3", port=port)

@@ -331,12 +331,18 @@ class webserver:
             # logged) by tinyweb.status, which only an app that meets one ever loads.
             if isinstance(e, EOFError) or (isinstance(e, OSError) and is_peer_gone(e)):
                 return  # the client went away: nothing left to answer
-            await _on_error(self, req, resp, e)
+            try:
+                await _on_error(self, req, resp, e)
+            except MemoryError:
+                pass  # no heap even for the answer's coroutine: closed unanswered
         except asyncio.CancelledError:
             # The watchdog cancels a connection that ran out of time (answered 408);
             # shutdown() cancels them all (just closed).
             if req._timed_out:
-                await _on_error(self, req, resp, None)
+                try:
+                    await _on_error(self, req, resp, None)
+                except MemoryError:
+                    pass
         finally:
             self.conns.remove(req)
             # Unless given back already (an upgraded WebSocket, tinyweb.websocket).

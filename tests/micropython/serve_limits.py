@@ -4,9 +4,10 @@
     micropython serve_limits.py PORT board=esp32
 
 Options are webserver() arguments, slow_ms: how long /slow holds its slot (it prints
-"slow: started" when it takes it), and oom_waits: how many of the first waits for a socket
-raise MemoryError. /hog asks for more memory than the heap has, /shutdown
-answers and then shuts the server down; the script then prints "stopped" and exits 0.
+"slow: started" when it takes it), oom_waits: how many of the first waits for a socket
+raise MemoryError, and oom_answers: how many of the first error answers find no heap.
+/hog asks for more memory than the heap has, /shutdown answers and then shuts the server
+down; the script then prints "stopped" and exits 0.
 It names the MicroPython adapter, as a user may (the examples let run() pick it).
 """
 
@@ -41,6 +42,21 @@ if oom_waits:
         return wait(sock)
 
     core._io_queue.queue_read = queue_read
+oom_answers = options.pop("oom_answers", 0)
+if oom_answers:
+    # The first `oom_answers` error answers find no heap even for their coroutine.
+    from tinyweb import server
+
+    answer = server._on_error
+    no_heap = [oom_answers]
+
+    def on_error(*args):
+        if no_heap[0]:
+            no_heap[0] -= 1
+            raise MemoryError
+        return answer(*args)
+
+    server._on_error = on_error
 app = tinyweb.webserver(**options)
 
 
