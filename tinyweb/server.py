@@ -211,10 +211,10 @@ class webserver:
             try:
                 stream.write(_BUSY)
                 await stream.drain()
+                stream.close()
+                await stream.wait_closed()  # a coroutine too: heap it may not get
             except BaseException:
-                pass
-            stream.close()
-            await stream.wait_closed()
+                stream.close()  # safe twice
             return
         self.processed_connections += 1
         buffer = None
