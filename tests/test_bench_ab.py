@@ -98,3 +98,18 @@ def test_ab_refuses_a_wrong_first_answer(serve):
     res = apachebench.ApacheBench(AB).run(port, "hello", clients=2, seconds=1)
     assert res["bad"] == 1 and res["valid"] == 0
     assert res["problem"].startswith("before ab: status 500")
+
+
+def test_keepalive_bound_from_the_no_framework_server():
+    """docs/benchmarks.md's bound on keep-alive's gain: (request + connection) / request,
+    the connection's cost being the no-framework server's closing minus keeping."""
+    from bench.report import keepalive_bound
+
+    group = {
+        "asyncio": {"cpu_close": 35.0, "cpu_keep": 14.0},
+        "tinyweb": {"cpu_close": 69.0, "cpu_keep": 56.0},
+    }
+    text = keepalive_bound(group)
+    assert "about 21 µs" in text and "(56 + 21) / 56 = 1.38x" in text
+    assert keepalive_bound({"tinyweb": group["tinyweb"]}) is None
+    assert keepalive_bound({**group, "asyncio": {"cpu_close": 14.0, "cpu_keep": 14.0}}) is None
