@@ -22,11 +22,12 @@ KEEP = _HEAD % len(HELLO_BODY) + b"Connection: keep-alive\r\n\r\n" + HELLO_BODY
 
 def connection(sock):
     buf = bytearray(1024)
+    view = memoryview(buf)
     have = 0
     try:
         while True:
             yield core._io_queue.queue_read(sock)
-            n = sock.readinto(memoryview(buf)[have:])
+            n = sock.readinto(view[have:])
             if n is None:
                 continue  # woken with nothing to read
             if not n or have + n == len(buf):
@@ -36,7 +37,8 @@ def connection(sock):
                 end = buf.find(b"\r\n\r\n", 0, have)
                 if end < 0:
                     break
-                keep = b"keep-alive" in bytes(buf[:end]).lower()
+                # ab's "Keep-Alive" or a browser's "keep-alive", found without a copy.
+                keep = buf.find(b"eep-alive", 0, end) > 0 or buf.find(b"eep-Alive", 0, end) > 0
                 sock.write(KEEP if keep else CLOSE)  # short: the socket takes it at once
                 if not keep:
                     return
