@@ -425,11 +425,13 @@ class webserver:
             self._buffers.append((buf, memoryview(buf)))
 
     async def _start(self, host, port, backlog, adapter, options):
+        # The buffers first: the largest blocks the server keeps, made while the heap has the
+        # most room in one piece (before the adapter's code loads).
+        self._make_buffers()
         if adapter is None:
             default = load("adapters").default
 
             adapter = default()
-        self._make_buffers()
         self._listener = await adapter.start_server(
             self._serve_connection, host, port, backlog or self.backlog, **options
         )
