@@ -321,6 +321,36 @@ def test_accept_loop_outlives_memory_errors_while_it_waits(micropython):
         assert (status, body) == (200, b"index")
 
 
+def answer_order(mp):
+    """GET /slow, and once its handler runs, GET / on a second connection: the paths in the
+    order their answers came, each with its status and body."""
+    done = []
+
+    def fetch(path):
+        status, _, _, body = http_request(mp.port, "GET", path)
+        done.append((path, status, body))
+
+    slow = threading.Thread(target=fetch, args=("/slow",))
+    slow.start()
+    deadline = time.monotonic() + TIMEOUT
+    while "slow: started" not in mp.output() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    fetch("/")
+    slow.join(TIMEOUT)
+    return done
+
+
+def test_a_new_connection_waits_for_heap_while_another_is_served(micropython):
+    """On a board-sized heap with less free than a connection needs, a new client waits in
+    the backlog until the connection being served ends and gives its heap back, and is then
+    answered (it used to be taken in at once, and run out of heap halfway: a reset). With
+    room, it is served beside the slow one; with nothing else open, at once."""
+    mp = limits_app(micropython, "slow_ms=600", "free_heap=100")
+    assert answer_order(mp) == [("/slow", 200, b"done"), ("/", 200, b"index")], mp.output()
+    mp = limits_app(micropython, "slow_ms=600", "free_heap=100000")
+    assert answer_order(mp) == [("/", 200, b"index"), ("/slow", 200, b"done")], mp.output()
+
+
 def test_no_heap_for_an_error_answer_closes_that_connection_and_serving_goes_on(micropython):
     """A 404 whose answer finds no heap (not even for its coroutine) is closed unanswered;
     nothing escapes the connection's task (it used to: "Task exception wasn't retrieved"),

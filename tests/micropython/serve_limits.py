@@ -5,7 +5,8 @@
 
 Options are webserver() arguments, slow_ms: how long /slow holds its slot (it prints
 "slow: started" when it takes it), oom_waits: how many of the first waits for a socket
-raise MemoryError, and oom_answers: how many of the first error answers find no heap.
+raise MemoryError, oom_answers: how many of the first error answers find no heap, and
+free_heap: the free heap (bytes) the adapter sees, in a board-sized heap, whatever the real.
 /hog asks for more memory than the heap has, /shutdown answers and then shuts the server
 down; the script then prints "stopped" and exits 0.
 It names the MicroPython adapter, as a user may (the examples let run() pick it).
@@ -57,6 +58,22 @@ if oom_answers:
         return answer(*args)
 
     server._on_error = on_error
+free_heap = options.pop("free_heap", None)
+if free_heap is not None:
+    # What the adapter reads of the heap: a board's, with `free_heap` bytes left.
+    import gc
+
+    class BoardHeap:
+        def collect(self):
+            gc.collect()
+
+        def mem_free(self):
+            return free_heap
+
+        def mem_alloc(self):
+            return 40000
+
+    micropython_streams.gc = BoardHeap()
 app = tinyweb.webserver(**options)
 
 
