@@ -10,8 +10,9 @@ live heap read, COUNT connections opened (each WebSocket echoes a message, each 
 sends its first event: their handlers are running), the live heap read again; the figure
 is the difference divided by COUNT. tinyweb runs with the esp32 preset: WebSockets give
 their slot back once upgraded, so all COUNT fit in its 3 slots; an event stream holds a
-slot (and its receive buffer, made when the server starts, so not in the difference) for
-its life, so the event-stream server gets COUNT + 2 slots (`serve=`).
+slot (and its receive buffer, made the first time the slot is needed and then kept: in the
+difference, but for the first slot's, made at the start) for its life, so the event-stream
+server gets COUNT + 2 slots (`serve=`).
 
 On a 32-bit build tinyweb's WebSocket server runs in a heap of the ESP32's typical free
 heap (ESP32_HEAP, `-X heapsize=`). With the COUNT WebSockets open, tinyweb's goal checks: a

@@ -779,8 +779,10 @@ class Report:
                 " and event streams (each sent its first event) (bench/live_heap.py). tinyweb"
                 " with the esp32 preset: a WebSocket gives its slot and its receive buffer"
                 " back once upgraded and keeps a 64-byte buffer of its own; an event stream"
-                " holds a slot for its life, and the slot's receive buffer (1,024 bytes,"
-                " made when the server starts) is not in its figure."
+                " holds a slot for its life, with the slot's receive buffer (1,024 bytes),"
+                " which the server makes the first time that many connections are served at"
+                " once and then keeps: in its figure, but for the first slot's, made at the"
+                " start."
                 % (lh.get("runtime"), lh["count"]),
                 "",
             )

@@ -351,6 +351,15 @@ def test_a_new_connection_waits_for_heap_while_another_is_served(micropython):
     assert answer_order(mp) == [("/", 200, b"index"), ("/slow", 200, b"done")], mp.output()
 
 
+def test_a_connection_with_no_heap_for_a_receive_buffer_waits_for_one_to_come_back(micropython):
+    """A slot's receive buffer is made the first time that many connections are served at
+    once; when the heap has no room for it, the connection waits until the one being served
+    gives its buffer back, and is then answered (not a 500, not a reset)."""
+    mp = limits_app(micropython, "slow_ms=600", "no_more_buffers=1")
+    assert answer_order(mp) == [("/slow", 200, b"done"), ("/", 200, b"index")], mp.output()
+    assert "Traceback" not in mp.output()
+
+
 def test_no_heap_for_an_error_answer_closes_that_connection_and_serving_goes_on(micropython):
     """A 404 whose answer finds no heap (not even for its coroutine) is closed unanswered;
     nothing escapes the connection's task (it used to: "Task exception wasn't retrieved"),

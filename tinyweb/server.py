@@ -136,7 +136,7 @@ class webserver:
         self.processed_connections = 0
         self._active = 0
         self._line = []  # connections waiting for a slot, first come first
-        self._buffers = []  # one receive buffer per slot, made by the first start
+        self._buffers = []  # a receive buffer per slot (_make_buffers)
 
     # ---- registering handlers -------------------------------------------------------
 
@@ -222,16 +222,18 @@ class webserver:
             if self._active + self._reserved >= self.max_concurrency:
                 if not await self._wait_for_slot(req, resp):
                     return
-            # One receive buffer (and its memoryview) per slot, made when the server
-            # started, so a fragmented heap can never refuse one. It is taken from its
-            # slot and put back without allocating (a list's pop and append may shrink
-            # and grow it): at the edge of the heap a connection can still return it.
+            # One receive buffer (and its memoryview) per slot, kept once made (see
+            # _make_buffers). It is taken from its place and put back without allocating
+            # (a list's pop and append may shrink and grow it): at the edge of the heap a
+            # connection can still return it.
             buffers = self._buffers
             if not buffers:  # served without start(), e.g. in memory
                 self._make_buffers()
             i = 0
             while buffers[i] is None:
                 i += 1
+            if buffers[i] is False:  # more served at once than ever before
+                i = await self._new_buffer()
             buffer = buffers[i]
             buffers[i] = None
             # The slot is held until the connection is closed, answers to bad input
@@ -418,11 +420,38 @@ class webserver:
                     req._task.cancel()
 
     def _make_buffers(self):
-        """One receive buffer per slot, allocated once, before the heap fragments."""
-        size = max(self.buffer_size, self.max_line + 2)  # a longest line and its CRLF fit
-        while len(self._buffers) < self.max_concurrency:
-            buf = bytearray(size)
-            self._buffers.append((buf, memoryview(buf)))
+        """The pool of receive buffers, a place per slot: the first made now, before the heap
+        fragments, so that one connection can always be served; the others (False until
+        then) the first time that many are served at once. A heap too small for them all
+        serves fewer connections at once instead of running out."""
+        buffers = self._buffers
+        while len(buffers) < self.max_concurrency:
+            buffers.append(False)
+        if buffers[0] is False:
+            buffers[0] = self._buffer()
+
+    def _buffer(self):
+        buf = bytearray(max(self.buffer_size, self.max_line + 2))  # a longest line and CRLF
+        return buf, memoryview(buf)
+
+    async def _new_buffer(self):
+        """The place of a free receive buffer: the first not made yet, made now, or while
+        the heap has no room for it, the first that another connection gives back."""
+        buffers = self._buffers
+        while True:
+            i = 0
+            n = len(buffers)
+            while i < n and buffers[i] is None:
+                i += 1
+            if i < n:
+                if buffers[i] is not False:
+                    return i
+                try:
+                    buffers[i] = self._buffer()
+                    return i
+                except MemoryError:
+                    pass
+            await sleep_ms(_SLOT_POLL_MS)
 
     async def _start(self, host, port, backlog, adapter, options):
         # The buffers first: the largest blocks the server keeps, made while the heap has the

@@ -6,7 +6,8 @@
 Options are webserver() arguments, slow_ms: how long /slow holds its slot (it prints
 "slow: started" when it takes it), oom_waits: how many of the first waits for a socket
 raise MemoryError, oom_answers: how many of the first error answers find no heap, and
-free_heap: the free heap (bytes) the adapter sees, in a board-sized heap, whatever the real.
+free_heap: the free heap (bytes) the adapter sees, in a board-sized heap, whatever the real,
+and no_more_buffers=1: the heap has room for the receive buffer made at the start, no other.
 /hog asks for more memory than the heap has, /shutdown answers and then shuts the server
 down; the script then prints "stopped" and exits 0.
 It names the MicroPython adapter, as a user may (the examples let run() pick it).
@@ -74,7 +75,19 @@ if free_heap is not None:
             return 40000
 
     micropython_streams.gc = BoardHeap()
+no_more_buffers = options.pop("no_more_buffers", 0)
 app = tinyweb.webserver(**options)
+if no_more_buffers:
+    made = app._buffer
+    first = [True]
+
+    def buffer():
+        if first[0]:
+            first[0] = False
+            return made()
+        raise MemoryError
+
+    app._buffer = buffer
 
 
 @app.route("/")
