@@ -50,21 +50,23 @@ _CHIPS = (
 )
 
 # sys.platform -> preset, when the machine string names no known MCU.
-_PLATFORMS = {
-    "esp8266": "esp8266",  # MicroPython
-    "esp32": "esp32",  # MicroPython, every ESP32 variant
-    "rp2": "pico_w",  # MicroPython, RP2040 and RP2350
-    "Espressif": "esp32",  # CircuitPython, every ESP32 variant
-    "RP2040": "pico_w",  # CircuitPython
-    "RP2350": "pico2_w",  # CircuitPython
+# (sys.platform, preset) pairs: a tuple of constants, as _CHIPS, so that its strings leave
+# the heap with this module (a dict literal's keys and values would be interned for good).
+_PLATFORMS = (
+    ("esp8266", "esp8266"),  # MicroPython
+    ("esp32", "esp32"),  # MicroPython, every ESP32 variant
+    ("rp2", "pico_w"),  # MicroPython, RP2040 and RP2350
+    ("Espressif", "esp32"),  # CircuitPython, every ESP32 variant
+    ("RP2040", "pico_w"),  # CircuitPython
+    ("RP2350", "pico2_w"),  # CircuitPython
     # MicroPython's unix, Windows and WebAssembly ports run on a computer, where board
     # code is tried first: they get a board's limits (boards/unix.py).
-    "linux": "unix",
-    "darwin": "unix",
-    "win32": "unix",
-    "windows": "unix",
-    "webassembly": "unix",
-}
+    ("linux", "unix"),
+    ("darwin", "unix"),
+    ("win32", "unix"),
+    ("windows", "unix"),
+    ("webassembly", "unix"),
+)
 
 
 def detect(platform, machine, implementation):
@@ -78,7 +80,11 @@ def detect(platform, machine, implementation):
             name = preset
             break
     if name is None:
-        name = _PLATFORMS.get(platform, "generic")
+        name = "generic"
+        for known, preset in _PLATFORMS:
+            if platform == known:
+                name = preset
+                break
     if implementation == "circuitpython" and name not in ("host", "generic", "unix"):
         name += "_circuitpython"
         if name not in PRESETS:  # a chip CircuitPython runs without networking
