@@ -782,8 +782,7 @@ class Report:
                 " holds a slot for its life, with the slot's receive buffer (1,024 bytes),"
                 " which the server makes the first time that many connections are served at"
                 " once and then keeps: in its figure, but for the first slot's, made at the"
-                " start."
-                % (lh.get("runtime"), lh["count"]),
+                " start." % (lh.get("runtime"), lh["count"]),
                 "",
             )
             rows = []
