@@ -32,8 +32,8 @@ from .compat import (
 from .request import _NO_HEADERS, HTTPException, request
 from .response import response
 
-# How often a connection waiting for a slot looks again (milliseconds).
-_SLOT_POLL_MS = const(10)
+# How often a connection waiting for a receive buffer looks again (milliseconds).
+_BUFFER_POLL_MS = const(10)
 
 # The answer to a connection there is no room for: no slot nor place in line left
 # (tinyweb.slots), or no heap for its record.
@@ -220,7 +220,11 @@ class webserver:
         buffer = None
         try:
             if self._active + self._reserved >= self.max_concurrency:
-                if not await self._wait_for_slot(req, resp):
+                # Every slot busy, or others wait already: the line (tinyweb.slots, loaded
+                # the first time the server is full).
+                wait_for_slot = load("slots").wait_for_slot
+
+                if not await wait_for_slot(self, req, resp):
                     return
             # One receive buffer (and its memoryview) per slot, kept once made (see
             # _make_buffers). It is taken from its place and put back without allocating
@@ -357,53 +361,6 @@ class webserver:
             except BaseException:  # gone already, or shut down meanwhile
                 pass
 
-    async def _wait_for_slot(self, req, resp):
-        """Every slot is busy, or others wait already: wait in line, True once a slot is
-        free for this connection; False when it was refused (503).
-
-        A free slot goes to whichever waiting connection sees it first (each looks every
-        10 ms), except one freed for the first in line by cutting off another connection,
-        which only that one may take: newcomers cannot take what an attack's victims give
-        up. Only what a full server rarely does lives in
-        tinyweb.slots: refusing, and cutting off slot holders stalled on their heads
-        (slowloris), looked for once the first in line has waited longer than a head
-        should take.
-        """
-        line = self._line
-        timeout = self._timeout_ms
-        # Places: `backlog`, and one per free slot (the first in line takes it at its next
-        # look); tinyweb.slots finds more, or answers 503.
-        if len(line) >= self.backlog + self.max_concurrency - self._active:
-            make_room = load("slots").make_room
-
-            if not await make_room(self, req, resp):
-                return False
-        # Waiting may take up to twice what a head may take, so that clients queued behind
-        # stalled ones get served once those are cut off.
-        req._deadline = ticks_add(req._deadline, timeout)
-        line.append(req)
-        since = ticks_ms()
-        try:
-            while True:
-                first = line[0] is req
-                # A free slot, unless it was freed for the first in line (reserved).
-                if self._active + (0 if first else self._reserved) < self.max_concurrency:
-                    break
-                # First in line: a kept-alive connection idle between requests gives way at
-                # once, a head stalled in its slot once it is late (tinyweb.slots).
-                if first and (self._kept or ticks_diff(ticks_ms(), since) > timeout // 6):
-                    cut_off_stalled = load("slots").cut_off_stalled
-
-                    cut_off_stalled(self)
-                await sleep_ms(_SLOT_POLL_MS)
-        finally:
-            line.remove(req)
-            if self._reserved and (first or not line):
-                # The first in line took its slot (or gave up); an empty line needs none.
-                self._reserved = self._reserved - 1 if line else 0
-        req._deadline = ticks_add(ticks_ms(), timeout)  # now the head's own time
-        return True
-
     # ---- running ----------------------------------------------------------------------
 
     async def _watch(self):
@@ -451,7 +408,7 @@ class webserver:
                     return i
                 except MemoryError:
                     pass
-            await sleep_ms(_SLOT_POLL_MS)
+            await sleep_ms(_BUFFER_POLL_MS)
 
     async def _start(self, host, port, backlog, adapter, options):
         # The buffers first: the largest blocks the server keeps, made while the heap has the

@@ -1,8 +1,8 @@
-"""What a full server does besides waiting: cutting off stalled heads, and the 503.
+"""What a full server does: the line of connections waiting for a slot, cutting off stalled
+heads, and the 503.
 
-Loaded the first time the waiting line is full, or its first connection has waited longer
-than a head should take (a hello-world app serving a few clients never loads it; the line
-itself is `webserver._wait_for_slot`).
+Loaded the first time every slot is busy when a connection comes (a hello-world app serving
+fewer clients at once than it has slots never loads it).
 
 A slot is held from the first byte of a request head to the end of its answer, so clients
 that open connections and then send their head a byte at a time (slowloris), or nothing at
@@ -26,8 +26,11 @@ So `max_concurrency + backlog` slow sockets delay a normal client by about one g
 period each time instead of locking it out (tests/test_limits.py, tests/attack/).
 """
 
-from .compat import const, load, ticks_add, ticks_diff, ticks_ms
+from .compat import const, load, sleep_ms, ticks_add, ticks_diff, ticks_ms
 from .server import _BUSY
+
+# How often a connection waiting for a slot looks again (milliseconds).
+_SLOT_POLL_MS = const(10)
 
 # What a refused connection may still send before it is closed: bytes, milliseconds.
 _LINGER_BYTES = const(4096)
@@ -101,3 +104,46 @@ async def refuse(req, resp):
         if not data:
             break
         left -= len(data)
+
+
+async def wait_for_slot(app, req, resp):
+    """Every slot is busy, or others wait already: wait in line, True once a slot is
+    free for this connection; False when it was refused (503).
+
+    A free slot goes to whichever waiting connection sees it first (each looks every
+    10 ms), except one freed for the first in line by cutting off another connection,
+    which only that one may take: newcomers cannot take what an attack's victims give
+    up. Refused when the line is full (make_room); slot holders stalled on their heads
+    (slowloris) are looked for once the first in line has waited longer than a head
+    should take (cut_off_stalled).
+    """
+    line = app._line
+    timeout = app._timeout_ms
+    # Places: `backlog`, and one per free slot (the first in line takes it at its next
+    # look); make_room finds more, or answers 503.
+    if len(line) >= app.backlog + app.max_concurrency - app._active:
+        if not await make_room(app, req, resp):
+            return False
+    # Waiting may take up to twice what a head may take, so that clients queued behind
+    # stalled ones get served once those are cut off.
+    req._deadline = ticks_add(req._deadline, timeout)
+    line.append(req)
+    since = ticks_ms()
+    try:
+        while True:
+            first = line[0] is req
+            # A free slot, unless it was freed for the first in line (reserved).
+            if app._active + (0 if first else app._reserved) < app.max_concurrency:
+                break
+            # First in line: a kept-alive connection idle between requests gives way at
+            # once, a head stalled in its slot once it is late.
+            if first and (app._kept or ticks_diff(ticks_ms(), since) > timeout // 6):
+                cut_off_stalled(app)
+            await sleep_ms(_SLOT_POLL_MS)
+    finally:
+        line.remove(req)
+        if app._reserved and (first or not line):
+            # The first in line took its slot (or gave up); an empty line needs none.
+            app._reserved = app._reserved - 1 if line else 0
+    req._deadline = ticks_add(ticks_ms(), timeout)  # now the head's own time
+    return True
