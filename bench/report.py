@@ -168,9 +168,11 @@ class Report:
                     " the interpreter's own %s; hello world at rest, %s (%s of it importing"
                     " tinyweb: its hot path's code and asyncio's state); 4 connections at their"
                     " peak, %s (in memory); and %s that serving over sockets starts with and"
-                    " fragments: the adapter's code, the listener and the accept task, a receive"
-                    " buffer per slot (3 of 514 bytes with the unix port's preset), the free blocks"
-                    " between."
+                    " fragments: the adapter's code, the listener and the accept task, the first"
+                    " slot's receive buffer (514 bytes with the unix port's preset: the others"
+                    " are made the first time that many connections are served at once, which in"
+                    " a heap this small the adapter's room check seldom lets happen), the free"
+                    " blocks between."
                     % (
                         num(mpy["pool"]),
                         num(baseline),
