@@ -16,7 +16,7 @@ loaded, whether the app has a handler for what went wrong.
 """
 
 from .compat import generator_type, load, ticks_diff, ticks_ms
-from .request import header_filter
+from .routing import header_filter
 
 
 class Hooks:

@@ -26,17 +26,8 @@ class HTTPException(Exception):
         self.reason = reason
 
 
-def header_filter(names):
-    """What a route keeps of the headers: ({lower-case name: name as the app wrote it},
-    {name lengths}), so that most header lines are skipped by their length alone."""
-    keys = {}
-    for name in names or ():
-        key = name.encode() if isinstance(name, str) else name
-        keys[key.lower()] = key
-    return keys, set(len(k) for k in keys)
-
-
-_NO_HEADERS = header_filter(())
+# What a route that saves no header keeps of them: nothing (tinyweb.routing.header_filter).
+_NO_HEADERS = ({}, ())
 
 
 def _wanted(buf, start, n, lengths):
@@ -203,11 +194,13 @@ class request:
     async def read_headers(self, save_headers=None, max_headers=32):
         """Read header lines up to the blank line, keeping only those in `save_headers`.
 
-        `save_headers` is a list of names, as in TinyWeb, or what header_filter() made of
-        one (routes prepare theirs once).
+        `save_headers` is a list of names, as in TinyWeb, or what
+        tinyweb.routing.header_filter() made of one (routes prepare theirs once).
         """
         if not isinstance(save_headers, tuple):
-            save_headers = header_filter(save_headers) if save_headers else _NO_HEADERS
+            save_headers = (
+                load("routing").header_filter(save_headers) if save_headers else _NO_HEADERS
+            )
         saved, lengths = save_headers
         count = 0
         hosts = 0

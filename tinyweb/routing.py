@@ -10,12 +10,21 @@ filter per set of saved headers, one bytes object per method name. A board regis
 of routes, mostly alike; each copy would cost it 100 to 300 bytes.
 """
 
-from .request import header_filter
 from .server import Route
 
 # Every method tuple and header filter handed out so far (as many as the distinct ones the
 # app's routes name), each to be handed out again for an equal one. Route's defaults first.
 _made = [Route.methods, Route.save_headers]
+
+
+def header_filter(names):
+    """What a route keeps of the headers: ({lower-case name: name as the app wrote it},
+    {name lengths}), so that most header lines are skipped by their length alone."""
+    keys = {}
+    for name in names or ():
+        key = name.encode() if isinstance(name, str) else name
+        keys[key.lower()] = key
+    return keys, set(len(k) for k in keys)
 
 
 def shared(value):

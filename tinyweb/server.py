@@ -18,7 +18,6 @@ needed, so an app that does not use them never holds their code (docs/layout.md)
 
 from .compat import (
     asyncio,
-    const,
     current_task,
     generator_type,
     is_peer_gone,
@@ -31,9 +30,6 @@ from .compat import (
 )
 from .request import _NO_HEADERS, HTTPException, request
 from .response import response
-
-# How often a connection waiting for a receive buffer looks again (milliseconds).
-_BUFFER_POLL_MS = const(10)
 
 # The answer to a connection there is no room for: no slot nor place in line left
 # (tinyweb.slots), or no heap for its record.
@@ -236,8 +232,10 @@ class webserver:
             i = 0
             while buffers[i] is None:
                 i += 1
-            if buffers[i] is False:  # more served at once than ever before
-                i = await self._new_buffer()
+            if buffers[i] is False:  # more served at once than ever before: tinyweb.slots
+                new_buffer = load("slots").new_buffer
+
+                i = await new_buffer(self)
             buffer = buffers[i]
             buffers[i] = None
             # The slot is held until the connection is closed, answers to bad input
@@ -390,25 +388,6 @@ class webserver:
     def _buffer(self):
         buf = bytearray(max(self.buffer_size, self.max_line + 2))  # a longest line and CRLF
         return buf, memoryview(buf)
-
-    async def _new_buffer(self):
-        """The place of a free receive buffer: the first not made yet, made now, or while
-        the heap has no room for it, the first that another connection gives back."""
-        buffers = self._buffers
-        while True:
-            i = 0
-            n = len(buffers)
-            while i < n and buffers[i] is None:
-                i += 1
-            if i < n:
-                if buffers[i] is not False:
-                    return i
-                try:
-                    buffers[i] = self._buffer()
-                    return i
-                except MemoryError:
-                    pass
-            await sleep_ms(_BUFFER_POLL_MS)
 
     async def _start(self, host, port, backlog, adapter, options):
         # The buffers first: the largest blocks the server keeps, made while the heap has the

@@ -1,8 +1,9 @@
 """What a full server does: the line of connections waiting for a slot, cutting off stalled
-heads, and the 503.
+heads, the 503, and a slot's receive buffer made when it is first needed.
 
-Loaded the first time every slot is busy when a connection comes (a hello-world app serving
-fewer clients at once than it has slots never loads it).
+Loaded the first time every slot is busy when a connection comes, or more connections are
+served at once than ever before (a hello-world app serving one client at a time never loads
+it).
 
 A slot is held from the first byte of a request head to the end of its answer, so clients
 that open connections and then send their head a byte at a time (slowloris), or nothing at
@@ -147,3 +148,23 @@ async def wait_for_slot(app, req, resp):
             app._reserved = app._reserved - 1 if line else 0
     req._deadline = ticks_add(ticks_ms(), timeout)  # now the head's own time
     return True
+
+
+async def new_buffer(app):
+    """The place of a free receive buffer: the first not made yet, made now, or while
+    the heap has no room for it, the first that another connection gives back."""
+    buffers = app._buffers
+    while True:
+        i = 0
+        n = len(buffers)
+        while i < n and buffers[i] is None:
+            i += 1
+        if i < n:
+            if buffers[i] is not False:
+                return i
+            try:
+                buffers[i] = app._buffer()
+                return i
+            except MemoryError:
+                pass
+        await sleep_ms(_SLOT_POLL_MS)
