@@ -143,19 +143,16 @@ def _accept(sock, handle_connection, watch):
             if conn is not None:
                 conn.close()
             continue
-        # Taken in when the heap has room for it (see _ROOM), else once connections being
-        # served have given theirs back; closed if even then there is none for its task.
+        # Taken in when the heap has room for it (_ROOM), or when no other connection is
+        # open (none would give heap back); else looked at again _RETRY_MS later, up to
+        # _WAITS times, then tried anyway. Closed if even then its task finds no heap.
         waits = 0
         while True:
-            if (
-                watch
-                and _open
-                and waits < _WAITS
-                and gc.mem_free() < _ROOM
-                and (gc.collect() or gc.mem_free() < _ROOM)
-            ):
-                waits += 1
-            else:
+            tight = watch and _open and waits < _WAITS and gc.mem_free() < _ROOM
+            if tight:
+                gc.collect()  # garbage counts as room once collected
+                tight = gc.mem_free() < _ROOM
+            if not tight:
                 try:
                     core.create_task(handle_connection(Stream(conn, addr)))
                     _open += 1  # its Stream's close() counts it out
@@ -165,7 +162,7 @@ def _accept(sock, handle_connection, watch):
                         conn.close()  # the client sees the connection close
                         gc.collect()
                         break
-                    waits += 1
+            waits += 1
             try:
                 yield from core.sleep_ms(_RETRY_MS)
             except core.CancelledError:

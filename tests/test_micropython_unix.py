@@ -351,6 +351,23 @@ def test_a_new_connection_waits_for_heap_while_another_is_served(micropython):
     assert answer_order(mp) == [("/", 200, b"index"), ("/slow", 200, b"done")], mp.output()
 
 
+def test_a_connection_waits_for_heap_one_second_at_most_then_is_tried(micropython):
+    """The wait for heap is bounded: a connection still finding too little free after 50
+    looks 20 ms apart (1 s) is tried anyway, here answered while the slow one still runs."""
+    mp = limits_app(micropython, "slow_ms=2500", "free_heap=100")
+    slow = threading.Thread(target=http_request, args=(mp.port, "GET", "/slow"))
+    slow.start()
+    deadline = time.monotonic() + TIMEOUT
+    while "slow: started" not in mp.output() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    start = time.monotonic()
+    status, _, _, body = get(mp, "/")
+    waited = time.monotonic() - start
+    slow.join(TIMEOUT)
+    assert (status, body) == (200, b"index")
+    assert 0.9 <= waited < 2.0, "answered after %.2f s, not after about 1 s" % waited
+
+
 def test_a_connection_with_no_heap_for_a_receive_buffer_waits_for_one_to_come_back(micropython):
     """A slot's receive buffer is made the first time that many connections are served at
     once; when the heap has no room for it, the connection waits until the one being served
