@@ -7,7 +7,8 @@ Options are webserver() arguments, slow_ms: how long /slow holds its slot (it pr
 "slow: started" when it takes it), oom_waits: how many of the first waits for a socket
 raise MemoryError, oom_answers: how many of the first error answers find no heap, and
 free_heap: the free heap (bytes) the adapter sees, in a board-sized heap, whatever the real,
-and no_more_buffers=1: the heap has room for the receive buffer made at the start, no other.
+no_more_buffers=1: the heap has room for the receive buffer made at the start, no other,
+and buffer_room: the free heap (bytes) tinyweb.slots sees beside a new receive buffer.
 /hog asks for more memory than the heap has, /shutdown answers and then shuts the server
 down; the script then prints "stopped" and exits 0.
 It names the MicroPython adapter, as a user may (the examples let run() pick it).
@@ -76,6 +77,11 @@ if free_heap is not None:
 
     micropython_streams.gc = BoardHeap()
 no_more_buffers = options.pop("no_more_buffers", 0)
+buffer_room = options.pop("buffer_room", None)
+if buffer_room is not None:
+    import tinyweb.slots
+
+    tinyweb.slots._mem_free = lambda: buffer_room
 app = tinyweb.webserver(**options)
 if no_more_buffers:
     made = app._buffer
