@@ -39,16 +39,18 @@ pytestmark = pytest.mark.skipif(micropython_binary() is None, reason=NO_MICROPYT
 # URLs, cookies, the forgotten-await report and validators on files. Hello world: 25.5 / 38
 # KiB since the MicroPython adapter takes a connection in only when the heap has room for it,
 # 24-24.5 / 37 since a slot's receive buffer is made when first needed and the waiting line
-# loads with tinyweb.slots.
+# loads with tinyweb.slots. The 32-bit cap leaves 2.5 KiB: at 26 this example (not the
+# bench's app) lost a connection about 1 run in 5, where the layout of its heap is unlucky.
 CAPS = {
-    32: {"hello": 26, "cases": 66},
+    32: {"hello": 27, "cases": 66},
     64: {"hello": 40, "cases": 99},
 }
 # Bytes that `import tinyweb` + webserver() + one route hold at rest (hello_at_rest.py, laid
-# out as on a board: /lib/tinyweb/...): 16,144 on the 32-bit 1.27 build and 24,384 on PyPI's
-# 64-bit 1.29-preview (2026-11-30), plus about 2% for the collector. A feature that makes
+# out as on a board: /lib/tinyweb/...): 15,824 on the 32-bit 1.27 build and 24,064 on PyPI's
+# 64-bit 1.29-preview (2026-11-30, after the waiting line and header filters left the hot
+# path; 16,144 / 24,384 before), plus about 2% for the collector. A feature that makes
 # hello world hold more fails here: it belongs in a module loaded on first use.
-AT_REST = {32: 16480, 64: 24880}
+AT_REST = {32: 16160, 64: 24560}
 # What hello world loads: the hot path, nothing else (docs/layout.md).
 HOT_PATH = "tinyweb tinyweb.compat tinyweb.request tinyweb.response tinyweb.server"
 # Bytes one registration may keep (tests/micropython/registration_cost.py: the route, its
