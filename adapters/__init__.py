@@ -7,14 +7,16 @@ name another with `run(..., adapter=tinyweb.adapters.memory)`.
 
 def default():
     """The adapter module `webserver.run()` uses when the caller names none."""
-    from tinyweb.compat import IMPLEMENTATION
+    from tinyweb.compat import IMPLEMENTATION, load
 
+    # Through load(): when the adapter's code finds no heap, the code cached for features
+    # (registration's, say) is dropped first and it is tried again.
     if IMPLEMENTATION == "cpython":
-        from . import cpython_asyncio as adapter
+        adapter = load("adapters.cpython_asyncio")
     elif IMPLEMENTATION == "circuitpython":
-        from . import circuitpython_socketpool as adapter
+        adapter = load("adapters.circuitpython_socketpool")
     else:
-        from . import micropython_streams as adapter
+        adapter = load("adapters.micropython_streams")
     if IMPLEMENTATION != "cpython":
         # Picked once per server: on a board this package (this function) leaves the heap
         # again, as the presets do; the adapter module stays, held by the server. A later

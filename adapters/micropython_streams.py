@@ -28,7 +28,7 @@ and 1.29 (unix ports). Limits live in the core: this module only moves bytes.
 import gc
 import sys
 
-from tinyweb.compat import asyncio, const
+from tinyweb.compat import asyncio, const, forget
 
 try:
     from asyncio import core
@@ -144,14 +144,19 @@ def _accept(sock, handle_connection, watch):
                 conn.close()
             continue
         # Taken in when the heap has room for it (_ROOM), or when no other connection is
-        # open (none would give heap back); else looked at again _RETRY_MS later, up to
-        # _WAITS times, then tried anyway. Closed if even then its task finds no heap.
+        # open (none would give heap back: the code cached for features, tinyweb.compat's
+        # forget(), does); else looked at again _RETRY_MS later, up to _WAITS times, then
+        # tried anyway. Closed if even then its task finds no heap.
         waits = 0
         while True:
-            tight = watch and _open and waits < _WAITS and gc.mem_free() < _ROOM
-            if tight:
+            tight = False
+            if watch and waits < _WAITS and gc.mem_free() < _ROOM:
                 gc.collect()  # garbage counts as room once collected
-                tight = gc.mem_free() < _ROOM
+                if gc.mem_free() < _ROOM:
+                    if _open:
+                        tight = True
+                    else:
+                        forget()
             if not tight:
                 try:
                     core.create_task(handle_connection(Stream(conn, addr)))

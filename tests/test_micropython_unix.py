@@ -388,6 +388,56 @@ def test_a_receive_buffer_is_kept_only_with_room_left_beside_it(micropython):
     assert answer_order(mp) == [("/", 200, b"index"), ("/slow", 200, b"done")], mp.output()
 
 
+def loaded_after(mp, *paths):
+    """GET each path, checking its answer, then the tinyweb modules loaded (GET /modules)."""
+    expected = {"/redirect": 302, "/cookie": 200, "/": 200}
+    for path in paths:
+        status, _, headers, body = get(mp, path)
+        assert status == expected[path], (path, status, body, mp.output())
+        if path == "/cookie":
+            assert headers.get("set-cookie", "").startswith("flavour=oat"), headers
+    return get(mp, "/modules")[3].decode().split()
+
+
+def test_a_connection_with_no_room_and_none_open_drops_the_code_cached_for_features(
+    micropython,
+):
+    """The code of the modules loaded on first use is a cache: when a new connection finds
+    too little heap and no other connection is open to give some back, the modules that
+    hold nothing between calls (tinyweb.status here) are dropped, and loaded again when a
+    request needs them. With room, they stay."""
+    mp = limits_app(micropython, "free_heap=100")
+    assert "tinyweb.status" not in loaded_after(mp, "/redirect"), mp.output()
+    assert "tinyweb.status" not in loaded_after(mp, "/redirect", "/"), mp.output()
+    mp = limits_app(micropython, "free_heap=100000")
+    assert "tinyweb.status" in loaded_after(mp, "/redirect"), mp.output()
+
+
+def test_a_module_loaded_with_little_heap_free_drops_the_cached_ones_first(micropython):
+    """Before it imports a module, load() drops the cached ones when the heap has less free
+    than compiling one takes: tinyweb.cookies, loaded by set_cookie() from tinyweb.status,
+    is loaded in place of status (which the request still runs), and the next request's
+    status in place of cookies. With room, both stay."""
+    mp = limits_app(micropython, "load_room=1000")
+    modules = loaded_after(mp, "/", "/redirect", "/cookie")  # / loads tinyweb.keepalive
+    assert "tinyweb.cookies" in modules and "tinyweb.status" not in modules, modules
+    modules = loaded_after(mp, "/cookie", "/redirect")
+    assert "tinyweb.cookies" not in modules, modules  # dropped when /redirect loaded status
+    mp = limits_app(micropython, "load_room=100000")
+    modules = loaded_after(mp, "/redirect", "/cookie")
+    assert "tinyweb.cookies" in modules and "tinyweb.status" in modules, modules
+
+
+def test_a_module_that_finds_no_heap_is_loaded_once_the_cached_ones_are_dropped(micropython):
+    """A module whose import runs out of heap (compiled from .py on a full board, say) is
+    imported again once the cached modules are dropped: the request is answered as if
+    nothing happened (a 200 with its cookie, not a 500)."""
+    mp = limits_app(micropython, "oom_load=cookies")
+    modules = loaded_after(mp, "/", "/redirect", "/cookie")
+    assert "tinyweb.cookies" in modules and "tinyweb.status" not in modules, modules
+    assert "Traceback" not in mp.output()
+
+
 def test_no_heap_for_an_error_answer_closes_that_connection_and_serving_goes_on(micropython):
     """A 404 whose answer finds no heap (not even for its coroutine) is closed unanswered;
     nothing escapes the connection's task (it used to: "Task exception wasn't retrieved"),

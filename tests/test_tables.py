@@ -1,12 +1,12 @@
 """The lookup tables the lazy modules search as short strings (reason phrases in
-tinyweb.status, content types in tinyweb.static): every entry is found, whichever string of
+tinyweb.reasons, content types in tinyweb.content_types): every entry is found, whichever string of
 the table it is in, and nothing else is."""
 
 import http
 
 import pytest
 
-from tinyweb import static, status
+from tinyweb import content_types, reasons
 
 # RFC 9110 renamed these since Python's http.HTTPStatus took its phrases.
 RENAMED = {
@@ -27,12 +27,12 @@ def test_reason_phrase_of_every_standard_code(code):
         expected = ""
     else:
         expected = RENAMED.get(code, http.HTTPStatus(code).phrase)
-    assert status.reason_for(code) == expected
+    assert reasons.reason_for(code) == expected
 
 
 def test_codes_nobody_named_have_no_reason():
     for code in (0, 99, 199, 299, 419, 600, 999):
-        assert status.reason_for(code) == ""
+        assert reasons.reason_for(code) == ""
 
 
 TYPES = {
@@ -69,13 +69,13 @@ TYPES = {
 
 @pytest.mark.parametrize("name", sorted(TYPES))
 def test_content_type_of_every_known_extension(name):
-    assert static.content_type_for(name) == TYPES[name]
+    assert content_types.content_type_for(name) == TYPES[name]
 
 
 def test_every_table_string_is_short_and_framed_by_newlines():
     # Short: each string is one block of a board's heap (docs/layout.md). Framed: a lookup
     # finds "\n<key> " and reads to the next "\n", in whichever string the key is.
-    for table in (status._REASONS, static._TYPES):
+    for table in (reasons._REASONS, content_types._TYPES):
         for text in table:
             assert len(text) <= 400
             assert text.startswith("\n") and text.endswith("\n")

@@ -1,52 +1,26 @@
-"""Reading a request's body (whole, parsed as a form or JSON, or drained unread) and
-decoding its query string and path: the request's methods most apps never call.
+"""Reading a request's body (whole, or parsed as a form or JSON) and decoding its query
+string and path: the request's methods most apps never call.
 
 Loaded the first time an app calls one (`request.__getattr__` finds them in
-`RequestMethods`) or a request leaves a body unread.
+`RequestMethods`). A body left unread is dropped by tinyweb.discard.
 
     data = await req.read_parse_form_data()   # {'user': 'ann'}
     req.query()                               # {'q': 'a b'} for /search?q=a+b
 """
 
 from .compat import const, lazy_method, load
-from .request import HTTPException, _wanted
+from .request import HTTPException
+
+# Holds nothing between calls: dropped when the heap runs out, and loaded again (compat.load).
+_RELOADABLE = True
 
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
-
-# The longest header line dropped unread (nginx's large_client_header_buffers is 8 KB).
-_SKIP_MAX = const(8192)
 
 # Deepest a JSON body may nest (400 past it). MicroPython's parser holds every open array and
 # object in the heap, about 32 bytes a level on a 32-bit board (a 1 KB body of "[" takes
 # 32 KB); CPython's stops at its recursion limit (about 1,000). A device's JSON nests a few
 # levels.
 _JSON_DEPTH = const(64)
-
-
-async def skip_line(req, lengths):
-    """Drop an overlong header line whose name nobody wants, as it arrives: True once its
-    LF is read; False when its name is one the route keeps, or cannot be told."""
-    buf = req._buf
-    pos = req._pos
-    colon = buf.find(b":", pos, req._len)
-    if colon < 0 or _wanted(buf, pos, colon - pos, lengths):
-        return False
-    left = _SKIP_MAX
-    while True:
-        i = buf.find(b"\n", req._pos, req._len)
-        left -= (req._len if i < 0 else i) - req._pos
-        if left < 0:
-            return False
-        if i >= 0:
-            req._pos = i + 1
-            return True
-        req._pos = req._len = 0
-        n = await req.reader.readinto(req._mv)
-        if n is None:  # MicroPython: woken with nothing to read yet
-            continue
-        if not n:
-            raise EOFError
-        req._len = n
 
 
 async def read_body(req):
@@ -123,8 +97,8 @@ async def read_parse_form_data(req):
 
 
 def _too_deep(body):
-    """True when JSON text nests arrays and objects deeper than _JSON_DEPTH (brackets
-    inside strings do not count)."""
+    # True when JSON text nests arrays and objects deeper than _JSON_DEPTH (brackets
+    # inside strings do not count).
     depth = 0
     in_string = False
     escaped = False
@@ -145,38 +119,6 @@ def _too_deep(body):
         elif c == 93 or c == 125:  # ] }
             depth -= 1
     return False
-
-
-async def discard(req, limit):
-    """Read and drop what the client still sends, up to `limit` bytes or its end.
-
-    Closing a socket with unread input makes the kernel reset the connection, and the
-    client may lose our answer with it; so input nobody wants is read first.
-    """
-    left = req._body_left
-    if req._buf is None:
-        return
-    if left < 0:  # a chunked body: decoded as it is dropped, so its end is seen
-        drain = load("stream_body").drain
-
-        await drain(req, limit if limit > 0 else req.max_body_size)
-        return
-    req._body_left = 0
-    n = min(left, limit) if left else limit
-    # What is buffered already: past the body there may be the next request (keep-alive).
-    have = min(n, req._len - req._pos)
-    req._pos += have
-    n -= have
-    if left > limit:
-        req._body_left = left - limit  # more than the limit: the connection must close
-    mv = req._mv
-    while n > 0:
-        got = await req.reader.readinto(mv[: min(n, len(mv))])
-        if got is None:  # MicroPython: woken with nothing to read yet
-            continue
-        if not got:
-            return
-        n -= got
 
 
 def query(req):
@@ -225,8 +167,8 @@ class RequestMethods:
 
 
 def attribute(req, name):
-    """What `req.name` is when the request has no such attribute: `req.cookies` (parsed once,
-    then kept on the request), or a method of RequestMethods bound to the request."""
+    # What `req.name` is when the request has no such attribute: `req.cookies` (parsed once,
+    # then kept on the request), or a method of RequestMethods bound to the request.
     if name == "cookies":
         request_cookies = load("cookies").request_cookies
 

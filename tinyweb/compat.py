@@ -2,7 +2,7 @@
 
 No other module of the core looks at ``sys.implementation``: it imports what it needs from
 here. Anything only an error, a file or startup needs lives in the module that needs it
-(tracebacks in `tinyweb.status`, file errors in `tinyweb.static`), so it costs no heap
+(tracebacks in `tinyweb.errors`, file errors in `tinyweb.static`), so it costs no heap
 until then.
 
     from .compat import asyncio, const, ticks_ms, ticks_diff
@@ -57,30 +57,17 @@ else:
     get_event_loop = asyncio.get_event_loop
 
 
-# Errors on a socket that mean "the peer went away", not "the server is broken", as numbers:
-# MicroPython's `errno` has neither EPIPE nor ETIMEDOUT, and lwIP (the boards), Linux and
-# the BSDs agree on these: EPIPE 32, ECONNABORTED 103 (53 on macOS), ECONNRESET 104 (54),
-# ENOTCONN 107 (57), ESHUTDOWN 108 (58), ETIMEDOUT 110 (60), EBADF 9 (a socket closed
-# under us), EHOSTUNREACH 113 (65).
-PEER_GONE = (9, 32, 53, 54, 57, 58, 60, 65, 103, 104, 107, 108, 110, 113)
-
-# CPython's asyncio raises ConnectionResetError("Connection lost") with no errno at all.
-try:
-    _CONNECTION_ERROR = ConnectionError
-except NameError:  # MicroPython has no ConnectionError
-    _CONNECTION_ERROR = ()
-
-
-def is_peer_gone(exc):
-    """True when an OSError means the client went away (nothing left to answer)."""
-    if _CONNECTION_ERROR and isinstance(exc, _CONNECTION_ERROR):
-        return True
-    return bool(exc.args) and exc.args[0] in PEER_GONE
+# Free heap (bytes) below which load() drops the code cached for features (forget()) before
+# it imports the next module: room to compile a module from .py on the device (the biggest
+# take about 12 KB while they compile, on a 32-bit board) or to load its .mpy with the
+# request's own needs beside it. Looked at where gc.mem_free() exists (not CPython).
+_RESERVE = const(14336)
 
 
 def load(name):
-    """The module tinyweb.<name>, one of those loaded on first use: imported now if it is
-    not yet, right after a garbage collection.
+    """The module tinyweb.<name> (`name` may be dotted: "adapters.cpython_asyncio"), one of
+    those loaded on first use: imported now if it is not yet, right after a garbage
+    collection.
 
     On a board a module's code lives in the heap, in blocks it gets as it loads. Collected
     first, the heap's free blocks are those between its lasting objects, which the code
@@ -90,13 +77,44 @@ def load(name):
     way, and needed 68 to 70 KB; 32-bit build.) A collection is a few milliseconds on a
     board, once per module.
     """
-    package = sys.modules["tinyweb"]
-    module = getattr(package, name, None)
+    module = getattr(sys.modules["tinyweb"], name, None)
     if module is None:
+        name = "tinyweb." + name
         gc.collect()
-        __import__("tinyweb." + name)
-        module = getattr(package, name)
+        if not IS_CPYTHON and gc.mem_free() < _RESERVE:
+            forget()
+        try:
+            __import__(name)
+        except MemoryError:
+            forget()
+            __import__(name)  # once more, with what forget() gave back
+        module = sys.modules[name]
     return module
+
+
+def forget():
+    """Drop the code of the modules loaded on first use that hold nothing between calls
+    (`_RELOADABLE`, and reached only through load()), then collect the garbage.
+
+    That code is a cache: each module is imported again when next needed. load() calls this
+    when a module finds no heap to load into, the MicroPython adapter when a new connection
+    finds no room and no other is open. So an app that uses every feature needs heap for
+    the modules one request uses, not for all of them (docs/layout.md).
+    """
+    # Allocates nothing (no copy of the keys, no slice): in a short heap even a list freed at
+    # once may stay (a pointer left on the C stack) and split the heap for the import that
+    # follows. So one module is dropped per pass over sys.modules.
+    modules = sys.modules
+    while True:
+        for key in modules:
+            # Not the package itself: its __getattr__ (PEP 562) would raise, and allocate.
+            if key.startswith("tinyweb.") and getattr(modules[key], "_RELOADABLE", False):
+                break
+        else:
+            break  # a whole pass found none left to drop
+        del modules[key]
+        delattr(modules["tinyweb"], key[8:])
+    gc.collect()
 
 
 def lazy_method(obj, methods, name):

@@ -13,14 +13,16 @@ does.
 from .compat import asyncio, load, sleep_ms
 from .server import Route
 
+# Holds nothing between calls: dropped when the heap runs out, and loaded again (compat.load).
+_RELOADABLE = True
+
 
 class ServerHandle:
-    """The running server, to stop or wait on.
-
-    server = await app.start('127.0.0.1', 8081)
-    ...
-    server.close(); await server.wait_closed()
-    """
+    # The running server, to stop or wait on.
+    #
+    # server = await app.start('127.0.0.1', 8081)
+    # ...
+    # server.close(); await server.wait_closed()
 
     def __init__(self, app, listener):
         self.app = app
@@ -35,7 +37,7 @@ class ServerHandle:
         await self.app.wait_closed()
 
     async def serve_forever(self):
-        """Wait until the server is shut down."""
+        # Wait until the server is shut down.
         while self.app._watchdog is not None:
             await sleep_ms(100)
 
@@ -149,13 +151,13 @@ def shutdown(app):
 
 
 def _forget_interrupted_task(app):
-    """MicroPython and CircuitPython asyncio: after Ctrl-C (a KeyboardInterrupt out of run()
-    or the user's loop), asyncio still names the task that ran last as the current one, and
-    refuses to cancel it ("can't cancel self"): the listener, the watchdog, or a connection
-    then stays open. That task is forgotten when it cannot be the caller of shutdown(): one
-    parked on a socket or another wait (a running task's `data` is None), or one of this
-    server's that never calls it (the listener, the watchdog, a connection not yet in its
-    handler). A handler that calls shutdown() keeps its task, and finishes its answer."""
+    # MicroPython and CircuitPython asyncio: after Ctrl-C (a KeyboardInterrupt out of run()
+    # or the user's loop), asyncio still names the task that ran last as the current one, and
+    # refuses to cancel it ("can't cancel self"): the listener, the watchdog, or a connection
+    # then stays open. That task is forgotten when it cannot be the caller of shutdown(): one
+    # parked on a socket or another wait (a running task's `data` is None), or one of this
+    # server's that never calls it (the listener, the watchdog, a connection not yet in its
+    # handler). A handler that calls shutdown() keeps its task, and finishes its answer.
     core = getattr(asyncio, "core", None)  # None on CPython, which has no such limit
     task = getattr(core, "cur_task", None)
     if task is None:

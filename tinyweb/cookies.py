@@ -12,6 +12,9 @@ route saves, so a route that reads cookies saves `Cookie`:
         await resp.send_body('visit %d' % visits)
 """
 
+# Holds nothing between calls: dropped when the heap runs out, and loaded again (compat.load).
+_RELOADABLE = True
+
 # Characters a cookie name may not hold (RFC 6265 section 4.1.1: a token of RFC 2616) and
 # a value may not hold besides controls and non-ASCII (cookie-octet).
 _NAME_SEPARATORS = '()<>@,;:\\"/[]?={} \t'
@@ -19,9 +22,9 @@ _VALUE_FORBIDDEN = ' ",;\\'
 
 
 def parse(header):
-    """The cookies of a Cookie header (bytes or str) as {name: value}, both str; pairs
-    without "=" are skipped, a value in double quotes loses them, the first of two equal
-    names wins (RFC 6265 section 5.4: the most specific path is sent first)."""
+    # The cookies of a Cookie header (bytes or str) as {name: value}, both str; pairs
+    # without "=" are skipped, a value in double quotes loses them, the first of two equal
+    # names wins (RFC 6265 section 5.4: the most specific path is sent first).
     if isinstance(header, bytes):
         header = header.decode("utf-8", "replace")
     cookies = {}
@@ -39,7 +42,7 @@ def parse(header):
 
 
 def request_cookies(req):
-    """`req.cookies`: the request's cookies, from the Cookie header its route saves."""
+    # `req.cookies`: the request's cookies, from the Cookie header its route saves.
     route = req.route
     if route is not None and b"cookie" not in route.save_headers[0]:
         raise RuntimeError("req.cookies: add save_headers=['Cookie'] to the route")
@@ -67,14 +70,13 @@ def set_cookie(
     secure=False,
     same_site=None,
 ):
-    """Add a Set-Cookie header; several cookies give several headers.
-
-    max_age   seconds until it expires (0: now); None: when the browser closes
-    expires   an HTTP date string, for clients that ignore Max-Age
-    same_site 'Strict', 'Lax' or 'None' (which browsers take only with secure=True)
-    ValueError for a name or value a Cookie header could not carry back (quote or encode
-    such values yourself, e.g. as hex or URL-encoded).
-    """
+    # Add a Set-Cookie header; several cookies give several headers.
+    #
+    # max_age   seconds until it expires (0: now); None: when the browser closes
+    # expires   an HTTP date string, for clients that ignore Max-Age
+    # same_site 'Strict', 'Lax' or 'None' (which browsers take only with secure=True)
+    # ValueError for a name or value a Cookie header could not carry back (quote or encode
+    # such values yourself, e.g. as hex or URL-encoded).
     if not name:
         raise ValueError("empty cookie name")
     _check(name, _NAME_SEPARATORS, "name")
@@ -115,12 +117,10 @@ def set_cookie(
 
 
 def _extra(resp):
-    """The response's repeated header lines [(name, value)], made the first time: the head
-    then gets them after the lines of `resp.headers` (response._head, wrapped)."""
-    try:
+    # The response's repeated header lines [(name, value)], made the first time: the head
+    # then gets them after the lines of `resp.headers` (response._head, wrapped).
+    if resp._extra is not None:
         return resp._extra
-    except AttributeError:
-        pass
     extra = resp._extra = []
     head = resp._head  # the class's, or one an after_request hook wraps
 
@@ -138,15 +138,15 @@ def _extra(resp):
 
 
 def append_header(resp, name, value):
-    """Add a header line even when one of that name is there already (Set-Cookie, Link,
-    WWW-Authenticate, Vary): `resp.headers` keeps one value per name, these are sent after
-    them, checked the same way (ValueError for CR, LF or NUL)."""
+    # Add a header line even when one of that name is there already (Set-Cookie, Link,
+    # WWW-Authenticate, Vary): `resp.headers` keeps one value per name, these are sent after
+    # them, checked the same way (ValueError for CR, LF or NUL).
     _extra(resp).append((name, value))
 
 
 def delete_cookie(resp, name, path="/", domain=None):
-    """Ask the browser to forget a cookie: empty, expired (Max-Age=0 and a past Expires);
-    give the path and domain it was set with."""
+    # Ask the browser to forget a cookie: empty, expired (Max-Age=0 and a past Expires);
+    # give the path and domain it was set with.
     set_cookie(
         resp, name, "", max_age=0, path=path, domain=domain, expires="Thu, 01 Jan 1970 00:00:00 GMT"
     )

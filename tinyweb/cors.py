@@ -8,9 +8,12 @@ Loaded on the first OPTIONS request, 405 or `add_access_control_headers()` call.
 
 from .request import HTTPException
 
+# Holds nothing between calls: dropped when the heap runs out, and loaded again (compat.load).
+_RELOADABLE = True
+
 
 def allowed_methods(routes):
-    """The Allow header value for a URL: every method it answers, plus HEAD and OPTIONS."""
+    # The Allow header value for a URL: every method it answers, plus HEAD and OPTIONS.
     names = []
     for r in routes:
         for m in r.methods:
@@ -25,12 +28,11 @@ def allowed_methods(routes):
 
 
 def add_headers(resp, route=None):
-    """Add the route's CORS headers (its `allowed_access_control_*` options, "*" by
-    default, as in TinyWeb, and its methods); response.add_access_control_headers().
-
-    Without a route option the app's `webserver(cors=...)` decides (tinyweb.lockdown):
-    with cors=False, or an Origin that is not listed, no CORS header goes out.
-    """
+    # Add the route's CORS headers (its `allowed_access_control_*` options, "*" by
+    # default, as in TinyWeb, and its methods); response.add_access_control_headers().
+    #
+    # Without a route option the app's `webserver(cors=...)` decides (tinyweb.lockdown):
+    # with cors=False, or an Origin that is not listed, no CORS header goes out.
     req = resp._req
     if route is None and req is not None:
         route = req.route
@@ -50,7 +52,7 @@ def add_headers(resp, route=None):
 
 
 async def no_route_for_method(req, resp, routes):
-    """Answer OPTIONS (CORS preflight, "what can I do here") for every URL; 405 otherwise."""
+    # Answer OPTIONS (CORS preflight, "what can I do here") for every URL; 405 otherwise.
     allow = allowed_methods(routes)
     resp.headers["Allow"] = allow
     if req.method != b"OPTIONS":

@@ -11,8 +11,11 @@ saves request headers; the file itself is sent by `tinyweb.static`.
 
 import sys
 
+from .compat import load
 from .request import HTTPException
-from .static import MONTHS, _stat, gmtime, os, serve
+
+# tinyweb.static's names are looked up when called, not imported here: a mount holds this
+# module for good, and static must stay free to be dropped and loaded again (compat.load).
 
 # The request headers conditional, range and gzip answers read: what a route that calls
 # send_file saves to get them (save_headers=tinyweb.fileserver.HEADERS); a mount does.
@@ -20,7 +23,7 @@ HEADERS = ("If-None-Match", "If-Modified-Since", "If-Range", "Range", "Accept-En
 
 
 def mount(app, url, folder, max_age):
-    """`app.static(url, folder)`: see its docstring (tinyweb.control)."""
+    # `app.static(url, folder)`: see its docstring (tinyweb.control).
     url = url.rstrip("/")
 
     async def files(req, resp, name=""):
@@ -28,6 +31,8 @@ def mount(app, url, folder, max_age):
             if req.path[-1] != 47:  # "/static" is the folder "/static/" (47 is "/")
                 moved(resp, req.path)
             name += "index.html"
+        serve = load("static").serve
+
         if not await serve(resp, confine(folder, name), None, None, max_age, None):
             moved(resp, req.path)  # a folder: its index.html is one slash away
 
@@ -39,16 +44,16 @@ def mount(app, url, folder, max_age):
 
 
 def moved(resp, path):
-    """301 to the folder URL `path` (bytes, as the client sent it) with a slash added."""
+    # 301 to the folder URL `path` (bytes, as the client sent it) with a slash added.
     resp.headers["Location"] = path.decode() + "/"
     raise HTTPException(301)
 
 
 def confine(root, name):
-    """`root`/`name`, or HTTPException(403) when `name` could leave `root`: an absolute
-    name, an empty, "." or ".." segment, a backslash or a NUL, or a symbolic link that
-    leads out of `root` (CPython resolves links; MicroPython's unix port, which cannot
-    read them, refuses every link; a board's filesystems have none)."""
+    # `root`/`name`, or HTTPException(403) when `name` could leave `root`: an absolute
+    # name, an empty, "." or ".." segment, a backslash or a NUL, or a symbolic link that
+    # leads out of `root` (CPython resolves links; MicroPython's unix port, which cannot
+    # read them, refuses every link; a board's filesystems have none).
     if isinstance(name, bytes):
         name = name.decode()
     if "\\" in name or "\0" in name:
@@ -59,6 +64,7 @@ def confine(root, name):
             raise HTTPException(403)
     root = root.rstrip("/")
     path = root + "/" + name
+    os = load("static").os
     osp = getattr(os, "path", None)
     if osp is not None:  # CPython
         top = osp.realpath(root or "/")
@@ -83,7 +89,7 @@ def confine(root, name):
 
 
 def header(req, name):
-    """A saved request header by its lower-case name (bytes), or None."""
+    # A saved request header by its lower-case name (bytes), or None.
     for key, value in req.headers.items():
         if key.lower() == name:
             return value
@@ -91,10 +97,10 @@ def header(req, name):
 
 
 def pick_encoding(req, resp, st, path):
-    """(stat, path, content coding) of what to send for `path` (stat None when missing):
-    `path`.gz, when there is one and the client takes gzip (Vary: Accept-Encoding either
-    way); 406 when only the .gz is there and the client does not take it."""
-    gz = _stat(path + ".gz")
+    # (stat, path, content coding) of what to send for `path` (stat None when missing):
+    # `path`.gz, when there is one and the client takes gzip (Vary: Accept-Encoding either
+    # way); 406 when only the .gz is there and the client does not take it.
+    gz = load("static")._stat(path + ".gz")
     if gz is None:
         return st, path, None
     resp.headers["Vary"] = "Accept-Encoding"
@@ -106,8 +112,8 @@ def pick_encoding(req, resp, st, path):
 
 
 def takes_gzip(req):
-    """Whether the request's Accept-Encoding takes gzip: listed (or "*") with a q above 0.
-    No header counts as no: a client that does not say gzip gets the plain file."""
+    # Whether the request's Accept-Encoding takes gzip: listed (or "*") with a q above 0.
+    # No header counts as no: a client that does not say gzip gets the plain file.
     accept = header(req, b"accept-encoding")
     if accept is None:
         return False
@@ -132,9 +138,9 @@ def takes_gzip(req):
 
 
 def conditions(req, resp, mtime, size):
-    """What a GET's conditions and range make of the answer (RFC 9110 section 13.2.2):
-    None for 304 Not Modified, else the (first, last) bytes to send, with the status and
-    Content-Range set for a range; HTTPException(416) for a range past the end."""
+    # What a GET's conditions and range make of the answer (RFC 9110 section 13.2.2):
+    # None for 304 Not Modified, else the (first, last) bytes to send, with the status and
+    # Content-Range set for a range; HTTPException(416) for a range past the end.
     headers = resp.headers
     etag = headers.get("ETag")
     if etag is not None:
@@ -144,7 +150,7 @@ def conditions(req, resp, mtime, size):
             fresh = match.strip() == b"*" or etag.encode() in match
         else:
             since = header(req, b"if-modified-since")
-            fresh = since is not None and not_after(mtime, since)
+            fresh = since is not None and load("validators").not_after(mtime, since)
         if fresh:
             resp.code = 304
             return None
@@ -168,10 +174,9 @@ def conditions(req, resp, mtime, size):
 
 
 def byte_range(value, size):
-    """The (first, last) byte positions of a `Range: bytes=...` value for a file of `size`
-    bytes; None to ignore it (not one well-formed byte range: a multi-range request gets
-    the whole file, as RFC 9110 section 14.2 allows); False when it is unsatisfiable (416).
-    """
+    # The (first, last) byte positions of a `Range: bytes=...` value for a file of `size`
+    # bytes; None to ignore it (not one well-formed byte range: a multi-range request gets
+    # the whole file, as RFC 9110 section 14.2 allows); False when it is unsatisfiable (416).
     if not value.startswith(b"bytes=") or b"," in value:
         return None
     parts = value[6:].strip().split(b"-")
@@ -192,19 +197,3 @@ def byte_range(value, size):
     if last < first:
         return None
     return first, min(last, size - 1)
-
-
-def not_after(mtime, since):
-    """Whether a file time is not later than an If-Modified-Since date; False for a date
-    that is not an IMF-fixdate (RFC 9110: such a header is ignored)."""
-    p = since.split()
-    try:
-        month = MONTHS.index(p[2].decode())
-        clock = p[4].split(b":")
-        if month % 3 or len(clock) != 3:
-            return False
-        date = (int(p[3]), month // 3 + 1, int(p[1]), int(clock[0]), int(clock[1]), int(clock[2]))
-    except (IndexError, ValueError):
-        return False
-    t = gmtime(mtime)
-    return (t[0], t[1], t[2], t[3], t[4], t[5]) <= date

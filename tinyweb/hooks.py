@@ -16,7 +16,6 @@ loaded, whether the app has a handler for what went wrong.
 """
 
 from .compat import generator_type, load, ticks_diff, ticks_ms
-from .routing import header_filter
 
 
 class Hooks:
@@ -105,9 +104,9 @@ def _save(route, names):
     keys = route.save_headers[0]
     missing = [n for n in names if n.lower().encode() not in keys]
     if missing:  # one filter for the routes that saved the same before (tinyweb.routing)
-        shared = load("routing").shared
+        routing = load("routing")
 
-        route.save_headers = shared(header_filter(list(keys.values()) + missing))
+        route.save_headers = routing.shared(routing.header_filter(list(keys.values()) + missing))
 
 
 def save_header(app, name):

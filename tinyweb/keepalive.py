@@ -26,9 +26,9 @@ from .response import response
 
 
 def add_header(resp, parts):
-    """Add "Connection: keep-alive" to a head being written, if the client can tell where
-    this answer ends: a length, chunks, or no body at all (TinyWeb's start_html() and
-    send() give none: such an answer ends by closing). The app's own Connection wins."""
+    # Add "Connection: keep-alive" to a head being written, if the client can tell where
+    # this answer ends: a length, chunks, or no body at all (TinyWeb's start_html() and
+    # send() give none: such an answer ends by closing). The app's own Connection wins.
     headers = resp.headers
     if "Connection" not in headers and (
         "Content-Length" in headers
@@ -41,9 +41,9 @@ def add_header(resp, parts):
 
 
 def next_request(app, req, resp):
-    """The request and response for the connection's next request: same stream, same
-    receive buffer (a request the client sent already, pipelined, is in it), the next
-    head due within `request_timeout`."""
+    # The request and response for the connection's next request: same stream, same
+    # receive buffer (a request the client sent already, pipelined, is in it), the next
+    # head due within `request_timeout`.
     stream = req.reader
     new = request(stream)
     new._task = req._task
@@ -63,5 +63,5 @@ def next_request(app, req, resp):
 
 
 def is_idle(req):
-    """A kept connection waiting for its next request, nothing of it received yet."""
+    # A kept connection waiting for its next request, nothing of it received yet.
     return req._served and req.method == b"" and req._pos == req._len

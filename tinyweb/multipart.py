@@ -18,9 +18,8 @@ route's `max_body_size`.
         await resp.send_body('ok')
 """
 
-from .compat import const
+from .compat import const, load
 from .request import HTTPException
-from .stream_body import take
 
 _MAX_PART_HEADERS = const(8)  # header lines in one part (browsers send 2 or 3)
 _MAX_BOUNDARY = const(70)  # RFC 2046 section 5.1.1
@@ -34,8 +33,8 @@ _DONE = const(3)
 
 
 def param(value, key):
-    """The parameter `key` of a header value as bytes (quotes removed), None if absent:
-    param(b'form-data; name="a"; filename="x;y.txt"', b'filename') is b'x;y.txt'."""
+    # The parameter `key` of a header value as bytes (quotes removed), None if absent:
+    # param(b'form-data; name="a"; filename="x;y.txt"', b'filename') is b'x;y.txt'.
     i = value.find(b";")
     n = len(value)
     while 0 <= i < n:
@@ -70,14 +69,13 @@ def _text(data):
 
 
 class parts:
-    """`async for part in req.parts()`: the parts of a multipart/form-data body, in order.
-
-    max_parts   most parts (413 past it); max_field  longest `part.text()` (413 past it)
-    size        bytes the window holds (default: the receive buffer's size)
-
-    415 for another content type, 400 for a body that is not multipart as announced.
-    A part not read to its end is skipped when the next one is asked for.
-    """
+    # `async for part in req.parts()`: the parts of a multipart/form-data body, in order.
+    #
+    # max_parts   most parts (413 past it); max_field  longest `part.text()` (413 past it)
+    # size        bytes the window holds (default: the receive buffer's size)
+    #
+    # 415 for another content type, 400 for a body that is not multipart as announced.
+    # A part not read to its end is skipped when the next one is asked for.
 
     def __init__(self, req, max_parts=32, max_field=1024, size=None):
         ctype = req.content_type
@@ -103,7 +101,7 @@ class parts:
         self.part = None
 
     async def _more(self):
-        """Receive more of the body behind what the window holds; False at its end."""
+        # Receive more of the body behind what the window holds; False at its end.
         w = self.w
         if self.pos:
             rest = bytes(self.mv[self.pos : self.end])
@@ -112,6 +110,9 @@ class parts:
             self.pos = 0
         if self.end == len(w):
             raise HTTPException(400)  # a part's header line longer than the window
+        # Looked up here, not imported: tinyweb.stream_body may be dropped and loaded again.
+        take = load("stream_body").take
+
         start, n = await take(self.req, len(w) - self.end)
         if not n:
             return False
@@ -120,8 +121,8 @@ class parts:
         return True
 
     async def _data(self, most):
-        """The next piece of the current part's data (a memoryview of the window), or None
-        at its end (the boundary is consumed)."""
+        # The next piece of the current part's data (a memoryview of the window), or None
+        # at its end (the boundary is consumed).
         delim = self.delim
         while True:
             i = self.w.find(delim, self.pos, self.end)
@@ -141,7 +142,7 @@ class parts:
                 raise HTTPException(400)  # the body ended inside a part
 
     async def _line(self):
-        """The next header line of a part, as bytes without its CR LF."""
+        # The next header line of a part, as bytes without its CR LF.
         while True:
             i = self.w.find(b"\r\n", self.pos, self.end)
             if i >= 0:
@@ -203,11 +204,11 @@ class parts:
 
 
 class Part:
-    """One part of a form: `name`, `filename` (None for a text field), `content_type`.
-
-    `async for chunk in part` gives its data as memoryviews (good until the next chunk);
-    `await part.read()` the whole of it as bytes, `await part.text()` as str (both up to a
-    limit: 413 past it)."""
+    # One part of a form: `name`, `filename` (None for a text field), `content_type`.
+    #
+    # `async for chunk in part` gives its data as memoryviews (good until the next chunk);
+    # `await part.read()` the whole of it as bytes, `await part.text()` as str (both up to a
+    # limit: 413 past it).
 
     name = None
     filename = None
@@ -229,7 +230,7 @@ class Part:
         return chunk
 
     async def read(self, limit=None):
-        """The part's data as bytes; 413 past `limit` (default: the route's max_body_size)."""
+        # The part's data as bytes; 413 past `limit` (default: the route's max_body_size).
         if limit is None:
             limit = self._reader.req.max_body_size
         pieces = []
@@ -242,14 +243,14 @@ class Part:
         return b"".join(pieces)
 
     async def text(self, limit=None):
-        """The part's data as str (UTF-8); 413 past `limit` (default: the reader's
-        max_field), 400 when it is not UTF-8."""
+        # The part's data as str (UTF-8); 413 past `limit` (default: the reader's
+        # max_field), 400 when it is not UTF-8.
         return _text(await self.read(self._reader.max_field if limit is None else limit))
 
 
 async def read_form(req):
-    """read_parse_form_data() for multipart/form-data: text fields as str, files as bytes
-    (the whole body is within max_body_size)."""
+    # read_parse_form_data() for multipart/form-data: text fields as str, files as bytes
+    # (the whole body is within max_body_size).
     form = {}
     async for part in parts(req):
         if part.filename is None:

@@ -16,8 +16,10 @@ bytes object per fixed segment on a 32-bit board, where a list of a tuple per se
 three times that.
 """
 
-from .compat import const
-from .urlencoded import decode_text, unquote_bytes
+from .compat import const, load
+
+# Holds nothing between calls: dropped when the heap runs out, and loaded again (compat.load).
+_RELOADABLE = True
 
 # Parameter kinds, folded into the code by MicroPython's compiler (no globals).
 _STR = const(0)
@@ -26,7 +28,7 @@ _PATH = const(2)
 
 
 def compile_url(url):
-    """A parameterized URL as the tuple described above; ValueError when it is not one."""
+    # A parameterized URL as the tuple described above; ValueError when it is not one.
     segments = []
     last = None  # where a <path:...> parameter's kind is
     for seg in url.encode().split(b"/")[1:]:
@@ -60,7 +62,7 @@ def compile_url(url):
 
 
 def slot(patterns, url):
-    """The index in `patterns` of the routes of `url`, an empty tuple added when new."""
+    # The index in `patterns` of the routes of `url`, an empty tuple added when new.
     for i in range(1, len(patterns), 3):
         if patterns[i] == url:
             return i + 1
@@ -71,7 +73,7 @@ def slot(patterns, url):
 
 
 def match(segments, path):
-    """{name: value} when `path` (bytes) fits the compiled URL, else None."""
+    # {name: value} when `path` (bytes) fits the compiled URL, else None.
     parts = path.split(b"/")
     if parts[0]:  # not from the root
         return None
@@ -106,7 +108,8 @@ def match(segments, path):
                 return None
             value = int(raw)
         else:
-            value = unquote_bytes(raw)
+            urlencoded = load("urlencoded")  # looked up here: it may be dropped (compat)
+            value = urlencoded.unquote_bytes(raw)
             # Percent-decoding must not make what the route's shape forbids: a slash or a
             # backslash in a one-segment parameter ("..%2f..%2fsecrets"), a NUL anywhere, or
             # a path that starts at the root ("%2fetc%2fhostname").
@@ -114,7 +117,7 @@ def match(segments, path):
                 (b"/" in value or b"\\" in value) if kind == _STR else value[0] in b"/\\"
             ):
                 return None
-            value = decode_text(value)
+            value = urlencoded.decode_text(value)
         if params is None:
             params = {}
         params[seg] = value
@@ -125,7 +128,7 @@ def match(segments, path):
 
 
 def find(patterns, path):
-    """((Route, ...), params) for a path (bytes), or (None, None) when nothing matches."""
+    # ((Route, ...), params) for a path (bytes), or (None, None) when nothing matches.
     for i in range(0, len(patterns), 3):
         params = match(patterns[i], path)
         if params is not None:

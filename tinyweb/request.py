@@ -217,9 +217,9 @@ class request:
                 raise HTTPException(431)
             if end < 0:
                 # Longer than max_line: fine for a header nobody keeps (a long Cookie on a
-                # route that saves none), which streams past (tinyweb.body, loaded the first
+                # route that saves none), which streams past (tinyweb.discard, loaded the first
                 # time one comes); else 431.
-                skip_line = load("body").skip_line
+                skip_line = load("discard").skip_line
 
                 if not await skip_line(self, lengths):
                     raise HTTPException(431)
@@ -295,7 +295,10 @@ class request:
     def __getattr__(self, name):
         # read_body(), read_parse_form_data(), query(), path_text(), read_into(),
         # body_chunks(), parts() and the `cookies` attribute: found by tinyweb.body, loaded
-        # the first time an app asks for one.
+        # the first time an app asks for one. Not for a private name (tinyweb.lockdown's
+        # `_guard`, `_origin`, read with getattr()): those are no reason to load a module.
+        if name[0] == "_":
+            raise AttributeError(name)
         attribute = load("body").attribute
 
         return attribute(self, name)

@@ -19,7 +19,6 @@ import json
 
 from .compat import generator_type, load
 from .server import Route
-from .urlencoded import parse_query_string
 
 # Route options that configure the route instead of reaching the resource's methods.
 ROUTE_OPTIONS = (
@@ -103,6 +102,8 @@ async def restful_resource_handler(req, resp, **params):
     extra = route.extra
     data = await req.read_parse_form_data() if req._body_left else {}
     if req.query_string:
+        parse_query_string = load("urlencoded").parse_query_string
+
         data.update(parse_query_string(req.query_string))
     if not headers_argument:  # upstream TinyWeb: no headers, path parameters by position
         if extra:

@@ -37,6 +37,9 @@ class response:
     # The connection's receive buffer, lent for send_file once the request holds nothing
     # more in it (no body): a static file is sent without allocating a buffer.
     _buf = None
+    # Header lines sent after `headers` (Set-Cookie...), made by tinyweb.cookies: a default
+    # here, so that reading it does not go to __getattr__ and load tinyweb.status.
+    _extra = None
 
     def __init__(self, _writer):
         self.writer = _writer
@@ -69,9 +72,7 @@ class response:
         reason = self.reason
         if code != 200:
             # The reason phrase, and what the status implies (no body for a 204 or 304).
-            head_for = load("status").head_for
-
-            reason = head_for(self, code, reason)
+            reason = load("reasons").head_for(self, code, reason)
         elif reason is None:
             reason = "OK"
         parts = ["HTTP/%s %d %s\r\n" % (self.version, code, reason)]

@@ -12,14 +12,18 @@ of routes, mostly alike; each copy would cost it 100 to 300 bytes.
 
 from .server import Route
 
+# Holds only `_made`, a cache: dropped when the heap runs out, and loaded again (compat.load),
+# routes registered after that share with one another, not with those before.
+_RELOADABLE = True
+
 # Every method tuple and header filter handed out so far (as many as the distinct ones the
 # app's routes name), each to be handed out again for an equal one. Route's defaults first.
 _made = [Route.methods, Route.save_headers]
 
 
 def header_filter(names):
-    """What a route keeps of the headers: ({lower-case name: name as the app wrote it},
-    {name lengths}), so that most header lines are skipped by their length alone."""
+    # What a route keeps of the headers: ({lower-case name: name as the app wrote it},
+    # {name lengths}), so that most header lines are skipped by their length alone.
     keys = {}
     for name in names or ():
         key = name.encode() if isinstance(name, str) else name
@@ -28,7 +32,7 @@ def header_filter(names):
 
 
 def shared(value):
-    """`value`, or the equal one (a tuple of methods, a header filter) handed out before."""
+    # `value`, or the equal one (a tuple of methods, a header filter) handed out before.
     for v in _made:
         if v == value:
             return v
@@ -37,13 +41,12 @@ def shared(value):
 
 
 def configure(route, options):
-    """Set on `route` the methods, save_headers and allowed_access_control_* of `options`
-    (add_route's keyword arguments); other keys are ignored, and `options` is not kept.
-
-    Methods are upper-case bytes, str or bytes in any case given; a name a tuple handed out
-    before holds is that tuple's bytes object (b'GET' is the one of Route's default
-    methods), so no table of method names is kept for it.
-    """
+    # Set on `route` the methods, save_headers and allowed_access_control_* of `options`
+    # (add_route's keyword arguments); other keys are ignored, and `options` is not kept.
+    #
+    # Methods are upper-case bytes, str or bytes in any case given; a name a tuple handed out
+    # before holds is that tuple's bytes object (b'GET' is the one of Route's default
+    # methods), so no table of method names is kept for it.
     names = options.get("methods")
     if names:
         methods = []

@@ -11,16 +11,16 @@ app.run(host='0.0.0.0', port=8081)
 
 This is the hot path: what serving a plain route needs and nothing else. Parameterized
 URLs (`tinyweb.params`), REST resources (`tinyweb.resource`), error answers and tracebacks
-(`tinyweb.status`), OPTIONS and CORS (`tinyweb.cors`), bodies and forms (`tinyweb.body`),
-files (`tinyweb.static`) and board presets (`tinyweb.presets`) are imported when first
-needed, so an app that does not use them never holds their code (docs/layout.md).
+(`tinyweb.errors`, `tinyweb.status`), OPTIONS and CORS (`tinyweb.cors`), bodies and forms
+(`tinyweb.body`), files (`tinyweb.static`) and board presets (`tinyweb.presets`) are
+imported when first needed, so an app that does not use them never holds their code
+(docs/layout.md).
 """
 
 from .compat import (
     asyncio,
     current_task,
     generator_type,
-    is_peer_gone,
     lazy_method,
     load,
     sleep_ms,
@@ -188,7 +188,9 @@ class webserver:
         """The adapters' callback: serve one client connection, then close it. Never raises.
 
         One coroutine for the life of a connection (read the head, find the route, call the
-        handler), as every coroutine frame a connection holds is heap.
+        handler), as every coroutine frame a connection holds is heap. Modules loaded on
+        first use are called as `load("x").f(...)`, not through a local: a local would hold
+        that module for the connection's life, and tinyweb.compat.forget() could not drop it.
         """
         try:
             req = request(stream)
@@ -218,9 +220,7 @@ class webserver:
             if self._active + self._reserved >= self.max_concurrency:
                 # Every slot busy, or others wait already: the line (tinyweb.slots, loaded
                 # the first time the server is full).
-                wait_for_slot = load("slots").wait_for_slot
-
-                if not await wait_for_slot(self, req, resp):
+                if not await load("slots").wait_for_slot(self, req, resp):
                     return
             # One receive buffer (and its memoryview) per slot, kept once made (see
             # _make_buffers). It is taken from its place and put back without allocating
@@ -233,9 +233,7 @@ class webserver:
             while buffers[i] is None:
                 i += 1
             if buffers[i] is False:  # more served at once than ever before: tinyweb.slots
-                new_buffer = load("slots").new_buffer
-
-                i = await new_buffer(self)
+                i = await load("slots").new_buffer(self)
             buffer = buffers[i]
             buffers[i] = None
             # The slot is held until the connection is closed, answers to bad input
@@ -252,9 +250,7 @@ class webserver:
                 params = None
                 if routes is None:
                     if self.patterns:
-                        find = load("params").find
-
-                        routes, params = find(self.patterns, path)
+                        routes, params = load("params").find(self.patterns, path)
                     if routes is None and self.catch_all_handler is not None:
                         routes = [self.catch_all_handler]
                 method = req.method
@@ -282,9 +278,7 @@ class webserver:
                     if routes is None:
                         raise HTTPException(404)
                     # 405 with Allow, or the automatic answer to OPTIONS (CORS preflight).
-                    no_route_for_method = load("cors").no_route_for_method
-
-                    await no_route_for_method(req, resp, routes)
+                    await load("cors").no_route_for_method(req, resp, routes)
                 else:
                     req.route = route
                     if params:
@@ -311,7 +305,7 @@ class webserver:
                     if resp.headers_sent is not True:
                         if resp.headers_sent is not False:
                             # A write the handler asked for never ran: it forgot an
-                            # `await` (named by tinyweb.status.on_error; a bare class, so
+                            # `await` (named by tinyweb.errors.on_error; a bare class, so
                             # that this costs the connection's coroutine no local).
                             raise RuntimeError
                         # The handler chose a status (or none) but sent nothing: an empty
@@ -321,19 +315,16 @@ class webserver:
                 if req._body_left:
                     # A body the handler did not read: take it in, so that closing (or the
                     # next request) does not meet it.
-                    discard = load("body").discard
-
                     req._arm()
-                    await discard(req, req._body_left)
+                    await load("discard").discard(req, req._body_left)
                 if not resp._kept or req._body_left:
                     break  # closed: by the answer, or with a body left unread
-                next_request = load("keepalive").next_request
-
-                req, resp = next_request(self, req, resp)
+                req, resp = load("keepalive").next_request(self, req, resp)
         except Exception as e:
             # Bad input, a handler's exception, a timeout, a full server: all answered (or
-            # logged) by tinyweb.status, which only an app that meets one ever loads.
-            if isinstance(e, EOFError) or (isinstance(e, OSError) and is_peer_gone(e)):
+            # logged) by tinyweb.errors, which only an app that meets one ever loads (and
+            # which tells a client gone away, an OSError, from a failure).
+            if isinstance(e, EOFError):
                 return  # the client went away: nothing left to answer
             try:
                 await _on_error(self, req, resp, e)
@@ -426,11 +417,11 @@ class webserver:
 
 async def _on_error(app, req, resp, exc):
     try:
-        on_error = load("status").on_error
+        on_error = load("errors").on_error
 
         await on_error(app, req, resp, exc)
     except BaseException:
-        # No heap left even to load tinyweb.status (a board at its edge): the connection is
+        # No heap left even to load tinyweb.errors (a board at its edge): the connection is
         # closed unanswered, and nothing escapes into the event loop, which could not
         # report it either.
         pass

@@ -44,7 +44,7 @@ _LINGER_MS = const(1000)
 
 
 def _heads(app):
-    """How many slot holders are still on their head, and the one on it longest."""
+    # How many slot holders are still on their head, and the one on it longest.
     count = 0
     oldest = None
     for req in app.conns:
@@ -61,8 +61,8 @@ def _heads(app):
 
 
 async def make_room(app, req, resp):
-    """The line has `backlog` connections beyond the free slots: True when a slot holder
-    stalled on its head gives a place; else answer 503 and return False."""
+    # The line has `backlog` connections beyond the free slots: True when a slot holder
+    # stalled on its head gives a place; else answer 503 and return False.
     heads = _heads(app)[0]
     if len(app._line) < app.backlog + app.max_concurrency - app._active + heads:
         return True
@@ -71,10 +71,10 @@ async def make_room(app, req, resp):
 
 
 def cut_off_stalled(app):
-    """Free a slot for the first in line, if one can be: close a kept-alive connection
-    idle between two requests (quietly, as it may be at any time), else cut off the slot
-    holder longest on its head once that is longer than a sixth of the timeout, as the
-    watchdog would at its end (answered 408 by its own task)."""
+    # Free a slot for the first in line, if one can be: close a kept-alive connection
+    # idle between two requests (quietly, as it may be at any time), else cut off the slot
+    # holder longest on its head once that is longer than a sixth of the timeout, as the
+    # watchdog would at its end (answered 408 by its own task).
     if app._kept:
         is_idle = load("keepalive").is_idle
 
@@ -96,9 +96,9 @@ def cut_off_stalled(app):
 
 
 async def refuse(req, resp):
-    """Answer 503, then read what the client sends until it closes, bounded in bytes and
-    time (the watchdog cuts it off): closing with unread input would reset the connection,
-    and the client could lose the answer."""
+    # Answer 503, then read what the client sends until it closes, bounded in bytes and
+    # time (the watchdog cuts it off): closing with unread input would reset the connection,
+    # and the client could lose the answer.
     resp.headers_sent = True  # nothing else goes out on this connection, not even a 408
     stream = req.reader
     stream.write(_BUSY)
@@ -113,16 +113,15 @@ async def refuse(req, resp):
 
 
 async def wait_for_slot(app, req, resp):
-    """Every slot is busy, or others wait already: wait in line, True once a slot is
-    free for this connection; False when it was refused (503).
-
-    A free slot goes to whichever waiting connection sees it first (each looks every
-    10 ms), except one freed for the first in line by cutting off another connection,
-    which only that one may take: newcomers cannot take what an attack's victims give
-    up. Refused when the line is full (make_room); slot holders stalled on their heads
-    (slowloris) are looked for once the first in line has waited longer than a head
-    should take (cut_off_stalled).
-    """
+    # Every slot is busy, or others wait already: wait in line, True once a slot is
+    # free for this connection; False when it was refused (503).
+    #
+    # A free slot goes to whichever waiting connection sees it first (each looks every
+    # 10 ms), except one freed for the first in line by cutting off another connection,
+    # which only that one may take: newcomers cannot take what an attack's victims give
+    # up. Refused when the line is full (make_room); slot holders stalled on their heads
+    # (slowloris) are looked for once the first in line has waited longer than a head
+    # should take (cut_off_stalled).
     line = app._line
     timeout = app._timeout_ms
     # Places: `backlog`, and one per free slot (the first in line takes it at its next
@@ -156,13 +155,13 @@ async def wait_for_slot(app, req, resp):
 
 
 async def new_buffer(app):
-    """The place of a free receive buffer: the first not made yet, made now, or while
-    the heap has no room for it, the first that another connection gives back.
-
-    Kept when the heap has three times its size left beside it (1.5 KB for the unix port's
-    514 bytes): the connection it is made for has its request still to serve, and so do
-    the others being served. Kept with less, the next allocation of any of them could fail
-    halfway through its request (seen: hello world with 4 clients in 26 KiB, 32-bit)."""
+    # The place of a free receive buffer: the first not made yet, made now, or while
+    # the heap has no room for it, the first that another connection gives back.
+    #
+    # Kept when the heap has three times its size left beside it (1.5 KB for the unix port's
+    # 514 bytes): the connection it is made for has its request still to serve, and so do
+    # the others being served. Kept with less, the next allocation of any of them could fail
+    # halfway through its request (seen: hello world with 4 clients in 26 KiB, 32-bit).
     buffers = app._buffers
     while True:
         i = 0

@@ -19,6 +19,9 @@ The body flows through the connection's own receive buffer: reading it allocates
 from .compat import const
 from .request import HTTPException
 
+# Holds nothing between calls: dropped when the heap runs out, and loaded again (compat.load).
+_RELOADABLE = True
+
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 # req._body_left, besides the bytes left of a Content-Length body or of the current chunk:
@@ -31,8 +34,8 @@ _MAX_TRAILERS = const(16)
 
 
 async def _receive(req):
-    """Receive more into the receive buffer, after what it holds (moved to the front);
-    under the watchdog. 400 when the client ends its body early."""
+    # Receive more into the receive buffer, after what it holds (moved to the front);
+    # under the watchdog. 400 when the client ends its body early.
     pos = req._pos
     if pos == req._len:
         req._pos = req._len = 0
@@ -59,8 +62,8 @@ async def _receive(req):
 
 
 async def _size_line(req):
-    """The next line of a chunked body's framing, as bytes (CR LF excluded); 400 past
-    _MAX_SIZE_LINE."""
+    # The next line of a chunked body's framing, as bytes (CR LF excluded); 400 past
+    # _MAX_SIZE_LINE.
     while True:
         i = req._buf.find(b"\n", req._pos, req._len)
         if i >= 0:
@@ -73,9 +76,9 @@ async def _size_line(req):
 
 
 async def _next_chunk(req):
-    """Read a chunk's framing (RFC 9112 section 7.1): the size of the next chunk, 0 at
-    the last one (trailers read and dropped). 413 once the chunks add up past the route's
-    max_body_size; 400 for framing that is not hex sizes and CR LF."""
+    # Read a chunk's framing (RFC 9112 section 7.1): the size of the next chunk, 0 at
+    # the last one (trailers read and dropped). 413 once the chunks add up past the route's
+    # max_body_size; 400 for framing that is not hex sizes and CR LF.
     if req._body_left == _CRLF_NEXT:
         if await _size_line(req):
             raise HTTPException(400)
@@ -111,8 +114,8 @@ async def _next_chunk(req):
 
 
 async def take(req, most):
-    """The next piece of the body, at most `most` bytes, as (start, n): the piece is
-    req._buf[start:start + n]; n is 0 at the end of the body."""
+    # The next piece of the body, at most `most` bytes, as (start, n): the piece is
+    # req._buf[start:start + n]; n is 0 at the end of the body.
     left = req._body_left
     if left < 0:
         left = await _next_chunk(req)
@@ -130,16 +133,15 @@ async def take(req, most):
 
 
 async def read_into(req, buf):
-    """Read the next part of the body into `buf` (bytearray or memoryview); the number of
-    bytes read, 0 at the end of the body.
-
-        buf = bytearray(512)
-        while True:
-            n = await req.read_into(buf)
-            if not n:
-                break
-            f.write(memoryview(buf)[:n])
-    """
+    # Read the next part of the body into `buf` (bytearray or memoryview); the number of
+    # bytes read, 0 at the end of the body.
+    #
+    #     buf = bytearray(512)
+    #     while True:
+    #         n = await req.read_into(buf)
+    #         if not n:
+    #             break
+    #         f.write(memoryview(buf)[:n])
     start, n = await take(req, len(buf))
     if n:
         buf[:n] = req._mv[start : start + n]
@@ -147,10 +149,10 @@ async def read_into(req, buf):
 
 
 class body_chunks:
-    """`async for chunk in req.body_chunks(size)`: the body as memoryviews of at most `size`
-    bytes (default: as much as the receive buffer holds). A chunk is a view of the
-    connection's receive buffer, good until the next one is taken: write it, hash it or
-    copy it (`bytes(chunk)`), do not keep it."""
+    # `async for chunk in req.body_chunks(size)`: the body as memoryviews of at most `size`
+    # bytes (default: as much as the receive buffer holds). A chunk is a view of the
+    # connection's receive buffer, good until the next one is taken: write it, hash it or
+    # copy it (`bytes(chunk)`), do not keep it.
 
     def __init__(self, req, size=None):
         self.req = req
@@ -168,7 +170,7 @@ class body_chunks:
 
 
 async def read_all(req):
-    """A chunked body as bytes, up to max_body_size (read_body() for chunked bodies)."""
+    # A chunked body as bytes, up to max_body_size (read_body() for chunked bodies).
     parts = []
     while True:
         start, n = await take(req, 1 << 30)
@@ -178,7 +180,7 @@ async def read_all(req):
 
 
 async def drain(req, limit):
-    """Read and drop a chunked body, up to `limit` bytes of it."""
+    # Read and drop a chunked body, up to `limit` bytes of it.
     while limit > 0:
         _, n = await take(req, limit)
         if not n:

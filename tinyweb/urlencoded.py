@@ -9,6 +9,9 @@ Loaded on first use: by a form, a query string, a path parameter or `tinyweb.url
 from .compat import const
 from .request import HTTPException
 
+# Holds nothing between calls: dropped when the heap runs out, and loaded again (compat.load).
+_RELOADABLE = True
+
 # Most fields a form body or query string may have (413 past it). On a 32-bit board a field
 # keeps about 75 bytes (key and value as str, a slot in the dict) and takes 140 while it is
 # parsed: 64 fields about 9 KB. PHP's max_input_vars and Django's

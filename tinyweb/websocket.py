@@ -25,7 +25,7 @@ dropped (close code 1011) if it stays silent as long again. No extensions
 (permessage-deflate) and no subprotocols are negotiated: browsers work without both.
 """
 
-from .compat import asyncio, const, is_peer_gone, load, ticks_add, ticks_ms
+from .compat import asyncio, const, load, ticks_add, ticks_ms
 from .request import HTTPException
 
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 section 1.3
@@ -381,7 +381,7 @@ class WebSocket:
         except EOFError:
             self._lost()
         except OSError as e:
-            if not is_peer_gone(e):
+            if not load("errors").is_peer_gone(e):
                 raise
             self._lost()
         except asyncio.CancelledError:

@@ -8,12 +8,16 @@ Options are webserver() arguments, slow_ms: how long /slow holds its slot (it pr
 raise MemoryError, oom_answers: how many of the first error answers find no heap, and
 free_heap: the free heap (bytes) the adapter sees, in a board-sized heap, whatever the real,
 no_more_buffers=1: the heap has room for the receive buffer made at the start, no other,
-and buffer_room: the free heap (bytes) tinyweb.slots sees beside a new receive buffer.
+buffer_room: the free heap (bytes) tinyweb.slots sees beside a new receive buffer,
+load_room: the free heap (bytes) tinyweb.compat.load() sees before it imports a module,
+and oom_load: a module of tinyweb (e.g. cookies) whose first import finds no heap.
 /hog asks for more memory than the heap has, /shutdown answers and then shuts the server
-down; the script then prints "stopped" and exits 0.
+down; the script then prints "stopped" and exits 0. /redirect and /cookie load modules on
+first use (tinyweb.status; tinyweb.cookies), /modules answers the tinyweb modules loaded.
 It names the MicroPython adapter, as a user may (the examples let run() pick it).
 """
 
+import gc
 import sys
 
 from tinyweb.adapters import micropython_streams
@@ -24,7 +28,7 @@ from tinyweb.compat import asyncio
 options = {}
 for arg in sys.argv[2:]:
     key, value = arg.split("=")
-    if key == "board":
+    if key == "board" or key == "oom_load":
         options[key] = value
     else:
         options[key] = float(value) if "." in value else int(value)
@@ -60,28 +64,53 @@ if oom_answers:
         return answer(*args)
 
     server._on_error = on_error
+
+
+class BoardHeap:
+    """What a module reads of the heap (its `gc`): a board's, with `free` bytes left."""
+
+    def __init__(self, free):
+        self.free = free
+
+    def collect(self):
+        gc.collect()
+
+    def mem_free(self):
+        return self.free
+
+    def mem_alloc(self):
+        return 40000
+
+
 free_heap = options.pop("free_heap", None)
 if free_heap is not None:
-    # What the adapter reads of the heap: a board's, with `free_heap` bytes left.
-    import gc
-
-    class BoardHeap:
-        def collect(self):
-            gc.collect()
-
-        def mem_free(self):
-            return free_heap
-
-        def mem_alloc(self):
-            return 40000
-
-    micropython_streams.gc = BoardHeap()
+    micropython_streams.gc = BoardHeap(free_heap)  # the adapter's room check
 no_more_buffers = options.pop("no_more_buffers", 0)
 buffer_room = options.pop("buffer_room", None)
 if buffer_room is not None:
     import tinyweb.slots
 
     tinyweb.slots._mem_free = lambda: buffer_room
+load_room = options.pop("load_room", None)
+if load_room is not None:
+    from tinyweb import compat
+
+    compat.gc = BoardHeap(load_room)  # what load() sees before it imports a module
+oom_load = options.pop("oom_load", None)
+if oom_load is not None:
+    # The first import of tinyweb.<oom_load> finds no heap, as a module compiled from .py
+    # does on a board whose heap the code cached for other features fills.
+    from tinyweb import compat
+
+    failing = ["tinyweb." + str(oom_load)]
+
+    def failing_import(name, *args):
+        if name in failing:
+            failing.remove(name)
+            raise MemoryError
+        return __import__(name, *args)
+
+    compat.__import__ = failing_import
 app = tinyweb.webserver(**options)
 if no_more_buffers:
     made = app._buffer
@@ -115,6 +144,23 @@ async def big(req, resp):
     chunk = b"x" * 1024
     for _ in range(1024):
         await resp.send(chunk)
+
+
+@app.route("/redirect")
+async def redirect(req, resp):
+    await resp.redirect("/")
+
+
+@app.route("/cookie")
+async def cookie(req, resp):
+    resp.set_cookie("flavour", "oat")
+    await resp.send_body("cookie")
+
+
+@app.route("/modules")
+async def modules(req, resp):
+    names = sorted(name for name in sys.modules if name.startswith("tinyweb."))
+    await resp.send_body(" ".join(names))
 
 
 @app.route("/hog")
