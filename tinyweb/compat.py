@@ -97,9 +97,10 @@ def forget():
     (`_RELOADABLE`, and reached only through load()), then collect the garbage.
 
     That code is a cache: each module is imported again when next needed. load() calls this
-    when a module finds no heap to load into, the MicroPython adapter when a new connection
-    finds no room and no other is open. So an app that uses every feature needs heap for
-    the modules one request uses, not for all of them (docs/layout.md).
+    before an import when less than _RESERVE is free, and when an import finds no heap; the
+    MicroPython adapter when a new connection finds no room and no other is open. So an app
+    that uses every feature needs heap for the modules one request uses, not for all of
+    them (docs/layout.md).
     """
     # Allocates nothing (no copy of the keys, no slice): in a short heap even a list freed at
     # once may stay (a pointer left on the C stack) and split the heap for the import that
