@@ -52,11 +52,12 @@ CAPS = {
     64: {"hello": 40, "cases": 78, "cases_py": 104},
 }
 # Bytes that `import tinyweb` + webserver() + one route hold at rest (hello_at_rest.py, laid
-# out as on a board: /lib/tinyweb/...): 15,776 on the 32-bit 1.27 build and 24,032 on PyPI's
+# out as on a board: /lib/tinyweb/...): 15,792 on the 32-bit 1.27 build and 24,032 on PyPI's
 # 64-bit 1.29-preview (2026-11-30, with load()'s cache of feature code, and the test for a
 # client gone away moved to tinyweb.errors; 15,824 / 24,064 before, 16,144 / 24,384 before
-# the waiting line and header filters left the hot path), plus about 2% for the collector. A feature that makes
-# hello world hold more fails here: it belongs in a module loaded on first use.
+# the waiting line and header filters left the hot path), plus about 2% for the collector.
+# A feature that makes hello world hold more fails here: it belongs in a module loaded on
+# first use.
 AT_REST = {32: 16096, 64: 24512}
 # What hello world loads: the hot path, nothing else (docs/layout.md).
 HOT_PATH = "tinyweb tinyweb.compat tinyweb.request tinyweb.response tinyweb.server"
