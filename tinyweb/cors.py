@@ -40,7 +40,7 @@ def add_headers(resp, route=None):
     headers = resp.headers
     origin = params.get("allowed_access_control_origins")
     if origin is None:
-        guard = getattr(req, "_guard", None)  # set on the request by tinyweb.lockdown
+        guard = req._guard if req is not None else None  # set by tinyweb.lockdown
         origin = "*" if guard is None else guard.allow_origin(req, headers)
         if origin is None:
             return

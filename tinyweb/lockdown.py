@@ -99,7 +99,7 @@ class Guard:
             headers["Vary"] = "Origin"
         elif "Origin" not in vary:
             headers["Vary"] = vary + ", Origin"
-        origin = getattr(req, "_origin", None)
+        origin = req._origin
         if origin is not None and origin in cors:
             return origin.decode()
         return None

@@ -80,6 +80,11 @@ class request:
     _timed_out = False
     _max_line = 512
     _buf = None  # the receive buffer, lent by the server once the connection has a slot
+    # Set by tinyweb.lockdown, read by tinyweb.cors: defaults here (as response's `_extra`),
+    # so that reading one does not go to __getattr__ and load tinyweb.body to learn it is
+    # not set.
+    _guard = None
+    _origin = None
 
     def __init__(self, _reader, buffer=None, max_line=512, _view=None):
         # The connection's stream (TinyWeb called it the reader).
@@ -295,10 +300,7 @@ class request:
     def __getattr__(self, name):
         # read_body(), read_parse_form_data(), query(), path_text(), read_into(),
         # body_chunks(), parts() and the `cookies` attribute: found by tinyweb.body, loaded
-        # the first time an app asks for one. Not for a private name (tinyweb.lockdown's
-        # `_guard`, `_origin`, read with getattr()): those are no reason to load a module.
-        if name[0] == "_":
-            raise AttributeError(name)
+        # the first time an app asks for one.
         attribute = load("body").attribute
 
         return attribute(self, name)
