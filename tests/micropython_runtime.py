@@ -9,6 +9,7 @@ on a board (`/lib/tinyweb/...`), so the tests run what `make build` ships.
 """
 
 import functools
+import json
 import os
 import shutil
 import subprocess
@@ -135,3 +136,20 @@ def wasm_runner():
 def explain(proc):
     """Everything a failed run printed, for an assertion message."""
     return "exit %d\n--- stdout\n%s\n--- stderr\n%s" % (proc.returncode, proc.out, proc.err)
+
+
+# The URL forms mip downloads as they are; anything else is relative to package.json.
+MIP_URL_PREFIXES = ("http://", "https://", "github:", "gitlab:", "codeberg:")
+
+
+def mip_install(package_json, lib):
+    """Install like mip.install()/mpremote mip install, from a local checkout into `lib`."""
+    with open(package_json) as f:
+        package = json.load(f)
+    base = os.path.dirname(package_json)
+    for dest, url in package.get("urls", ()):
+        assert not url.startswith(MIP_URL_PREFIXES), "a full URL pins one fork: " + url
+        target = os.path.join(lib, dest)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copyfile(os.path.join(base, url), target)
+    assert package.get("deps", []) == []  # tinyweb needs nothing but the firmware

@@ -9,9 +9,7 @@ smaller, never raise them without saying why in the commit.
 """
 
 import http.client
-import json
 import os
-import shutil
 import subprocess
 import threading
 
@@ -26,6 +24,7 @@ from micropython_runtime import (
     device_build,
     micropython_binary,
     micropython_or_skip,
+    mip_install,
     word_bits,
 )
 
@@ -189,12 +188,9 @@ def test_full_feature_app_answers_every_shared_case_in_its_capped_heap(lib):
 def py_lib(tmp_path_factory):
     """The .py files `mip install` puts on a board (package.json), in a lib/ folder."""
     micropython_or_skip()
-    lib = tmp_path_factory.mktemp("mip") / "lib"
-    with open(os.path.join(ROOT, "package.json")) as f:
-        for dest, source in json.load(f)["urls"]:
-            os.makedirs(os.path.dirname(str(lib / dest)), exist_ok=True)
-            shutil.copy(os.path.join(ROOT, source), str(lib / dest))
-    return str(lib)
+    lib = str(tmp_path_factory.mktemp("mip") / "lib")
+    mip_install(os.path.join(ROOT, "package.json"), lib)
+    return lib
 
 
 def test_full_feature_app_compiled_from_py_answers_every_shared_case_in_its_capped_heap(py_lib):

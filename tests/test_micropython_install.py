@@ -9,29 +9,20 @@ there on the real MicroPython (WebAssembly), compiling the installed .py files o
 
 import json
 import os
-import shutil
 
-from micropython_runtime import MP_TESTS, ROOT, build_device_files, explain, wasm_runner
+from micropython_runtime import (
+    MP_TESTS,
+    ROOT,
+    build_device_files,
+    explain,
+    mip_install,
+    wasm_runner,
+)
 
 import tinyweb
 
 with open(os.path.join(ROOT, "package.json")) as f:
     PACKAGE = json.load(f)
-# The URL forms mip downloads as they are; anything else is relative to package.json.
-MIP_URL_PREFIXES = ("http://", "https://", "github:", "gitlab:", "codeberg:")
-
-
-def mip_install(package_json, lib):
-    """Install like mip.install()/mpremote mip install, from a local checkout into `lib`."""
-    with open(package_json) as f:
-        package = json.load(f)
-    base = os.path.dirname(package_json)
-    for dest, url in package.get("urls", ()):
-        assert not url.startswith(MIP_URL_PREFIXES), "a full URL pins one fork: " + url
-        target = os.path.join(lib, dest)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copyfile(os.path.join(base, url), target)
-    assert package.get("deps", []) == []  # tinyweb needs nothing but the firmware
 
 
 def device_sources():
