@@ -438,6 +438,32 @@ def test_a_module_that_finds_no_heap_is_loaded_once_the_cached_ones_are_dropped(
     assert "Traceback" not in mp.output()
 
 
+def test_no_heap_to_load_keep_alive_answers_and_closes_the_connection(micropython):
+    """The first answer to keep a connection loads tinyweb.keepalive; when even a second try
+    finds no heap (seen: hello world at the edge of its heap, 4 clients at once), that answer
+    still comes, complete, and closes its connection (no "Connection: keep-alive"), rather
+    than the connection closing unanswered. The next client's connection is kept."""
+    mp = limits_app(micropython, "oom_load=keepalive", "oom_loads=2")
+    with socket.create_connection(("127.0.0.1", mp.port), timeout=TIMEOUT) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        data = b""
+        while True:  # to the end: the server closes the connection
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.0 200 OK\r\n") and body == b"index", data
+    assert b"Connection:" not in head, head
+    conn = http.client.HTTPConnection("127.0.0.1", mp.port, timeout=TIMEOUT)
+    for _ in range(2):  # one connection, two answers: kept once the module loaded
+        conn.request("GET", "/")
+        r = conn.getresponse()
+        assert (r.getheader("Connection"), r.read()) == ("keep-alive", b"index")
+    conn.close()
+    assert "Traceback" not in mp.output()
+
+
 def test_no_heap_for_an_error_answer_closes_that_connection_and_serving_goes_on(micropython):
     """A 404 whose answer finds no heap (not even for its coroutine) is closed unanswered;
     nothing escapes the connection's task (it used to: "Task exception wasn't retrieved"),

@@ -80,9 +80,13 @@ class response:
             parts.append("%s: %s\r\n" % item)
         req = self._req
         if req is not None and req._keep:  # the client keeps the connection: tinyweb.keepalive
-            add_header = load("keepalive").add_header
-
-            add_header(self, parts)
+            try:
+                load("keepalive").add_header(self, parts)
+            except MemoryError:
+                # No heap to load it (the first answer to keep a connection, others being
+                # served): this one closes the connection, as an HTTP/1.0 answer without
+                # "Connection: keep-alive" does, rather than the request failing halfway.
+                pass
         parts.append("\r\n")
         head = "".join(parts)
         lines = len(parts)

@@ -10,7 +10,8 @@ free_heap: the free heap (bytes) the adapter sees, in a board-sized heap, whatev
 no_more_buffers=1: the heap has room for the receive buffer made at the start, no other,
 buffer_room: the free heap (bytes) tinyweb.slots sees beside a new receive buffer,
 load_room: the free heap (bytes) tinyweb.compat.load() sees before it imports a module,
-and oom_load: a module of tinyweb (e.g. cookies) whose first import finds no heap.
+oom_load: a module of tinyweb (e.g. cookies) whose first import finds no heap, and
+oom_loads: how many of its imports do (1 unless given; load() tries twice).
 /hog asks for more memory than the heap has, /shutdown answers and then shuts the server
 down; the script then prints "stopped" and exits 0. /redirect and /cookie load modules on
 first use (tinyweb.status; tinyweb.cookies), /modules answers the tinyweb modules loaded.
@@ -97,12 +98,14 @@ if load_room is not None:
 
     compat.gc = BoardHeap(load_room)  # what load() sees before it imports a module
 oom_load = options.pop("oom_load", None)
+oom_loads = options.pop("oom_loads", 1)
 if oom_load is not None:
-    # The first import of tinyweb.<oom_load> finds no heap, as a module compiled from .py
-    # does on a board whose heap the code cached for other features fills.
+    # The first imports of tinyweb.<oom_load> find no heap, as a module compiled from .py
+    # does on a board whose heap the code cached for other features fills, or one loaded
+    # while other connections hold the rest.
     from tinyweb import compat
 
-    failing = ["tinyweb." + str(oom_load)]
+    failing = ["tinyweb." + str(oom_load)] * oom_loads
 
     def failing_import(name, *args):
         if name in failing:
