@@ -13,7 +13,9 @@ without delay and an idle one costs about 1000 / poll_ms cheap calls a second.
 Any object with socketpool's methods works as the pool: CPython's `socket` module too.
 """
 
-from tinyweb.compat import asyncio, const, sleep_ms
+import gc
+
+from tinyweb.compat import asyncio, const, forget, sleep_ms
 
 try:
     import errno as _errno
@@ -27,6 +29,18 @@ POLL_MS = const(20)
 # How long the accept loop rests after an error that is not "no client yet" (e.g. CircuitPython's
 # "Out of sockets" while every socket is in use), before it tries again.
 _ACCEPT_ERROR_MS = const(100)
+
+# A new connection is taken in once the heap has this much free (bytes), as the MicroPython
+# adapter does: its Stream, task and coroutine frames, and what its request allocates on the
+# way. Until then it waits while the connections being served give theirs back, rather than
+# run out of heap halfway through its request; after _WAITS looks, poll_ms apart, it is
+# tried anyway. Only a board's heap (up to _SMALL_HEAP) is looked at: gc.mem_free() walks it.
+# Every board with a socketpool is 32-bit (the MicroPython adapter gives 64-bit builds 5120).
+_ROOM = const(3072)
+_WAITS = const(50)
+_SMALL_HEAP = const(262144)
+
+_open = 0  # connections accepted and not yet closed: only they can give heap back
 
 # CircuitPython raises newlib's errno numbers (espressif and raspberrypi ports, see
 # ports/*/common-hal/socketpool/Socket.c): EAGAIN 11, ETIMEDOUT 116, ENOTCONN 128,
@@ -71,6 +85,7 @@ class Stream:
     """One accepted socket behind the seam's methods."""
 
     def __init__(self, sock, peer, poll_ms=POLL_MS):
+        global _open
         self.sock = sock
         self.peer = peer
         self.poll_ms = poll_ms
@@ -79,6 +94,7 @@ class Stream:
         # core's read of the head (its `buffer_size`), so one allocation per connection.
         self.buf = None
         self.view = None
+        _open += 1  # close() counts it out; last, once nothing here can run out of heap
 
     async def _recv_into(self, buf, n):
         """recv_into(buf, n), polling until bytes come; 0 once the peer has closed."""
@@ -152,9 +168,11 @@ class Stream:
                 ms = _next_sleep(ms, self.poll_ms)
 
     def close(self):
+        global _open
         sock = self.sock
         if sock is None:
             return
+        _open -= 1
         self.sock = None
         self.buf = self.view = self.out = None
         try:
@@ -177,6 +195,8 @@ class Listener:
         # The port asked for; when that was 0, whatever the socket reports (CPython's socket
         # module can tell, socketpool cannot: None).
         self.port = port or _bound_port(sock)
+        mem_free = getattr(gc, "mem_free", None)  # CPython has none: a computer's heap
+        self.watch = mem_free is not None and mem_free() + gc.mem_alloc() <= _SMALL_HEAP
         self.task = asyncio.create_task(self._accept_loop())
 
     async def _accept_loop(self):
@@ -199,6 +219,10 @@ class Listener:
                     print("tinyweb: accept failed:", repr(e))
                     await sleep_ms(_ACCEPT_ERROR_MS)
                     continue
+                except MemoryError:  # no heap for the new socket: collect, and go on
+                    gc.collect()
+                    await sleep_ms(self.poll_ms)
+                    continue
                 if accepted is None:  # CircuitPython (raspberrypi): accept() was interrupted
                     continue
                 ms = 0
@@ -209,9 +233,38 @@ class Listener:
                 except OSError:
                     conn.close()
                     continue
-                asyncio.create_task(self.handle_connection(Stream(conn, peer, self.poll_ms)))
+                if self.watch:
+                    await self._room()
+                stream = None
+                try:
+                    stream = Stream(conn, peer, self.poll_ms)
+                    asyncio.create_task(self.handle_connection(stream))
+                except MemoryError:
+                    # No heap for its record or its task: the client sees its connection
+                    # close, and accepting goes on (ending this loop would stop the server
+                    # for good).
+                    if stream is None:
+                        conn.close()
+                    else:
+                        stream.close()
+                    gc.collect()
         finally:
             self._close_socket()
+
+    async def _room(self):
+        # Wait while the heap has less than _ROOM free, once collected, and another
+        # connection is open to give some back; with none open, drop the code cached for
+        # features (tinyweb.compat.forget) instead.
+        for _ in range(_WAITS):
+            if gc.mem_free() >= _ROOM:
+                return
+            gc.collect()  # garbage counts as room once collected
+            if gc.mem_free() >= _ROOM:
+                return
+            if _open <= 0:
+                forget()
+                return
+            await sleep_ms(self.poll_ms)
 
     def _close_socket(self):
         sock = self.sock

@@ -222,6 +222,55 @@ def test_more_clients_than_sockets(flavour):
         srv.stop()
 
 
+def test_a_connection_with_no_heap_for_its_stream_is_closed_and_accepting_goes_on():
+    """A MemoryError as a connection is taken in (no heap for its Stream or its task, on a
+    board at the edge of its heap) closes that connection; the accept loop goes on. It used
+    to end the loop: the server never accepted again."""
+    srv = cp_server("--oom-streams", 2)
+    try:
+        for _ in range(2):
+            with socket.create_connection(("127.0.0.1", srv.port), timeout=10) as s:
+                s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+                try:  # closed unanswered: a reset, as the request was never read
+                    answer = s.recv(4096)
+                except ConnectionResetError:
+                    answer = b""
+                assert answer == b""
+        status, _, body = get(srv.port, "/user/alice")
+        assert (status, body) == (200, b"user=alice")
+        no_tracebacks(srv)
+    finally:
+        srv.stop()
+
+
+def test_a_connection_waits_for_heap_while_another_is_served():
+    """On a board's heap with too little free, a new connection waits while another is
+    being served (it gives its heap back), then is served: one at a time, where the heap
+    would let both start and one run out halfway (the same two at once with room: peak 2,
+    test_concurrency_above_max_concurrency)."""
+    srv = cp_server("--max-concurrency", 2, "--free-heap", 1024)
+    try:
+        results = []
+
+        def client():
+            pool = SocketPool(None, record=True)
+            results.append(get(srv.port, "/_test/sleep?ms=300", pool)[0])
+
+        start = time.monotonic()
+        threads = [threading.Thread(target=client) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(20)
+        elapsed = time.monotonic() - start
+        assert results == [200, 200]
+        assert stats(srv.port)["peak"] == 1
+        assert elapsed >= 0.55, elapsed  # one after the other
+        no_tracebacks(srv)
+    finally:
+        srv.stop()
+
+
 def test_slow_client_past_request_timeout():
     """A client that stops halfway through its head gets 408 (or is closed) after
     request_timeout; the server answers others meanwhile and afterwards."""

@@ -98,7 +98,8 @@ def forget():
 
     That code is a cache: each module is imported again when next needed. load() calls this
     before an import when less than _RESERVE is free, and when an import finds no heap; the
-    MicroPython adapter when a new connection finds no room and no other is open. So an app
+    MicroPython and CircuitPython adapters when a new connection finds no room and no other
+    is open. So an app
     that uses every feature needs heap for the modules one request uses, not for all of
     them (docs/layout.md).
     """

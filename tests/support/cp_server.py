@@ -5,6 +5,8 @@ Run by tests/test_circuitpython.py in a subprocess of its own (the Adafruit asyn
 
     python tests/support/cp_server.py [--flavour espressif] [--max-concurrency 2] ...
 
+(every option: main() and short_of_heap()).
+
 Prints, one per line: "ASYNCIO <file>", "TINYWEB <file>", "PORTS <main> <plain>", "READY";
 and after a shutdown (GET /_test/shutdown): "STOPPED <json of counters>". The pool is the
 socketpool double (support/fake_socketpool.py) over 127.0.0.1.
@@ -70,6 +72,8 @@ def main():
     plain = case_app.make_plain_app()
     add_test_routes(app, pool, asyncio)
 
+    short_of_heap(circuitpython_socketpool)
+
     async def serve():
         options = {"adapter": circuitpython_socketpool, "pool": pool}
         poll_ms = option("poll-ms", None, int)
@@ -89,6 +93,41 @@ def main():
         print("STOPPED", json.dumps(stats), flush=True)
 
     asyncio.run(serve())
+
+
+def short_of_heap(adapter):
+    """--oom-streams N: the first N connections find no heap for their Stream, as on a board
+    at the edge of its heap. --free-heap B: the adapter sees a board's heap with B bytes
+    free, however much is collected (as when the connections being served hold the rest)."""
+    oom_streams = option("oom-streams", 0, int)
+    if oom_streams:
+        made = adapter.Stream
+        left = [oom_streams]
+
+        class Stream(made):
+            def __init__(self, *args):
+                if left[0]:
+                    left[0] -= 1
+                    raise MemoryError("memory allocation failed")
+                super().__init__(*args)
+
+        adapter.Stream = Stream
+    free_heap = option("free-heap", None, int)
+    if free_heap is not None:
+
+        class BoardHeap:
+            """What the adapter reads of the heap (its `gc`): a 64 KB board's."""
+
+            def mem_free():
+                return free_heap
+
+            def mem_alloc():
+                return 65536 - free_heap
+
+            def collect():
+                pass
+
+        adapter.gc = BoardHeap
 
 
 def add_test_routes(app, pool, asyncio):
