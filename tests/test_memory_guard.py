@@ -44,11 +44,14 @@ pytestmark = pytest.mark.skipif(micropython_binary() is None, reason=NO_MICROPYT
 # connection in only when the heap has room for it, 24-24.5 / 37 since a slot's receive
 # buffer is made when first needed and the waiting line loads with tinyweb.slots. The 32-bit
 # hello cap leaves 2.5 KiB: at 26 this example (not the bench's app) lost a connection about
-# 1 run in 5, where the layout of its heap is unlucky. The .py caps on the 32-bit build are
-# issue 8's goals, 64 KiB.
+# 1 run in 5, where the layout of its heap is unlucky. The 64-bit hello cap was 40 KiB, 5%
+# above the floor: CI lost a connection there (a request out of heap as it loaded
+# tinyweb.keepalive, since answered without it; then 1 run in 50 out of heap in its body with
+# two test processes at once); 42 leaves the 10% of the rule above, and lost none in 50 runs
+# that way. The .py caps on the 32-bit build are issue 8's goals, 64 KiB.
 CAPS = {
     32: {"hello": 27, "cases": 53, "hello_py": 64, "cases_py": 64},
-    64: {"hello": 40, "cases": 78, "hello_py": 88, "cases_py": 104},
+    64: {"hello": 42, "cases": 78, "hello_py": 88, "cases_py": 104},
 }
 # Bytes that `import tinyweb` + webserver() + one route hold at rest (hello_at_rest.py, laid
 # out as on a board: /lib/tinyweb/...): 15,792 on the 32-bit 1.27 build and 24,032 on PyPI's
