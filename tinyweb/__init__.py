@@ -11,9 +11,12 @@ async def index(req, resp):
 app.run(host='0.0.0.0', port=8081)
 """
 
+# The server first: compiled from .py on a board (as mip installs tinyweb), the biggest
+# module compiles while the heap is still empty, and request, response and compat (which
+# it imports) after it, into what is left.
+from .server import webserver  # noqa: I001
 from .request import HTTPException, request
 from .response import response
-from .server import webserver
 
 __version__ = "0.1.0"
 
