@@ -117,6 +117,12 @@ class Report:
                     k["last_line"][:80],
                     kib(k["smallest"]) if k["smallest"] else "over 512 KiB",
                 )
+                loads = k.get("imports")
+                if loads:
+                    fig += (
+                        "; modules load() imported, start to last case: %d (%d ms) at 64 KB,"
+                        " %d (%d ms) at 256 KB" % tuple(loads["64K"] + loads["256K"])
+                    )
             rows.append(
                 (
                     "the full-feature app serves all %s shared cases in a 64 KB heap, %s"

@@ -8,7 +8,9 @@ client is this CPython, so the heap holds the server only.
 Two ways: everything from .mpy (tinyweb as `make build` ships it, the case app compiled by the
 same mpy-cross), and everything from .py, compiled on the device as it is imported. For each,
 whether all cases pass at -X heapsize=64K, and the smallest heap in which they do (bisected
-in steps of 256 bytes; a heap counts when two runs in a row pass).
+in steps of 256 bytes; a heap counts when two runs in a row pass). And how many modules
+tinyweb.compat.load() imported over the cases, at 64 KB and at 256 KB: a short heap drops
+the code of features and loads it again (docs/layout.md), each time compiled from .py.
 """
 
 import json
@@ -39,14 +41,16 @@ def stage_cases():
     return out, cases, check
 
 
-def _run(mp, kind, heapsize, staged):
-    """(all passed, a line saying how it went) for one server process."""
+def _run(mp, kind, heapsize, staged, count=False):
+    """(all passed, a line saying how it went) for one server process; with `count`, the
+    line is "IMPORTS US": the modules load() imported over the cases, and their time."""
     cases_mpy, cases, check = staged
     lib = frameworks.lib("tinyweb", kind)
     path = [lib, cases_mpy if kind == "mpy" else SHARED]
     main, plain = env.free_port(), env.free_port()
     static = os.path.join(SHARED, "static")
     cmd = [mp.path, "-X", "heapsize=%d" % heapsize, SERVE, str(main), str(plain), static]
+    cmd += ["count"] if count else []
     proc = subprocess.Popen(
         cmd, cwd=env.RUN, env=env.mp_env(path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
@@ -74,7 +78,17 @@ def _run(mp, kind, heapsize, staged):
     if "MemoryError" in out:
         failed.append("MemoryError in the server's output")
     line = "%d passed, %d failed" % (len(cases) - len(failed), len(failed))
+    if count:
+        counts = [ln.split()[1:] for ln in out.splitlines() if ln.startswith("imports ")]
+        line = " ".join(counts[-1]) if counts else "0 0"
     return not failed, line + ("" if not failed else " (%s)" % ", ".join(failed[:3]))
+
+
+def imports(mp, kind, heapsize, staged):
+    """(modules load() imported while the cases were answered, milliseconds they took)."""
+    ok, line = _run(mp, kind, heapsize, staged, count=True)
+    n, us = line.split()[:2]
+    return int(n), int(us) // 1000
 
 
 def passes(mp, kind, heapsize, staged):
@@ -107,9 +121,13 @@ def measure(ctx):
     for kind in ("mpy", "py"):
         ok, last = passes(ctx.mp, kind, GOAL, staged)
         floor = smallest(ctx.mp, kind, staged)
+        # How often the code of features is loaded again: at 64 KB, and in a heap with room.
+        loads = {"64K": imports(ctx.mp, kind, GOAL, staged)}
+        loads["256K"] = imports(ctx.mp, kind, 4 * GOAL, staged)
         data["kinds"][kind] = {"passes": ok, "last_line": last, "smallest": floor}
+        data["kinds"][kind]["imports"] = loads
         env.log(
-            "shared cases from .%s in 64 KB: %s (%s); smallest heap %s"
-            % (kind, "pass" if ok else "FAIL", last, floor)
+            "shared cases from .%s in 64 KB: %s (%s); smallest heap %s; imports %s"
+            % (kind, "pass" if ok else "FAIL", last, floor, loads)
         )
     return data
