@@ -52,6 +52,23 @@ def stats(port):
     return json.loads(body)
 
 
+def clients_at_once(port, path, count):
+    """GET `path` from `count` clients at once, each on a pool of its own (each thread is its
+    own little board): (their statuses, in the order they came back; seconds for all)."""
+    statuses = []
+
+    def client():
+        statuses.append(get(port, path, SocketPool(None, record=True))[0])
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    return statuses, time.monotonic() - start
+
+
 def no_tracebacks(srv, since=0):
     """No traceback on the server's stderr (from line `since` on)."""
     assert not [line for line in srv.stderr[since:] if "Traceback" in line], srv.report()
@@ -177,20 +194,8 @@ def test_concurrency_above_max_concurrency():
     """6 clients at once, max_concurrency=2: all are answered, never more than 2 at a time."""
     srv = cp_server("--max-concurrency", 2)
     try:
-        results = []
-
-        def client():
-            pool = SocketPool(None, record=True)  # each thread is its own little board
-            results.append(get(srv.port, "/_test/sleep?ms=300", pool))
-
-        start = time.monotonic()
-        threads = [threading.Thread(target=client) for _ in range(6)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(20)
-        elapsed = time.monotonic() - start
-        assert [r[0] for r in results] == [200] * 6
+        statuses, elapsed = clients_at_once(srv.port, "/_test/sleep?ms=300", 6)
+        assert statuses == [200] * 6
         assert stats(srv.port)["peak"] == 2
         # 6 handlers of 300 ms, 2 at a time: three rounds.
         assert elapsed >= 0.85, elapsed
@@ -206,17 +211,7 @@ def test_more_clients_than_sockets(flavour):
     """
     srv = cp_server("--flavour", flavour, "--max-sockets", 4)
     try:
-        results = []
-
-        def client():
-            results.append(get(srv.port, "/_test/sleep?ms=100", SocketPool(None, record=True)))
-
-        threads = [threading.Thread(target=client) for _ in range(6)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(20)
-        assert [r[0] for r in results] == [200] * 6
+        assert clients_at_once(srv.port, "/_test/sleep?ms=100", 6)[0] == [200] * 6
         assert stats(srv.port)["peak"] <= 2
     finally:
         srv.stop()
@@ -250,20 +245,8 @@ def test_a_connection_waits_for_heap_while_another_is_served():
     test_concurrency_above_max_concurrency)."""
     srv = cp_server("--max-concurrency", 2, "--free-heap", 1024)
     try:
-        results = []
-
-        def client():
-            pool = SocketPool(None, record=True)
-            results.append(get(srv.port, "/_test/sleep?ms=300", pool)[0])
-
-        start = time.monotonic()
-        threads = [threading.Thread(target=client) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(20)
-        elapsed = time.monotonic() - start
-        assert results == [200, 200]
+        statuses, elapsed = clients_at_once(srv.port, "/_test/sleep?ms=300", 2)
+        assert statuses == [200, 200]
         assert stats(srv.port)["peak"] == 1
         assert elapsed >= 0.55, elapsed  # one after the other
         no_tracebacks(srv)
