@@ -227,37 +227,31 @@ class Listener:
                     continue
                 ms = 0
                 conn, peer = accepted
+                stream = None
                 try:
                     conn.setblocking(False)
                     _no_delay(self.pool, conn)
-                except OSError:
-                    conn.close()
-                    continue
-                if self.watch:
-                    await self._room()
-                stream = None
-                try:
+                    if self.watch and gc.mem_free() < _ROOM:
+                        await self._room()
                     stream = Stream(conn, peer, self.poll_ms)
                     asyncio.create_task(self.handle_connection(stream))
-                except MemoryError:
-                    # No heap for its record or its task: the client sees its connection
-                    # close, and accepting goes on (ending this loop would stop the server
-                    # for good).
-                    if stream is None:
-                        conn.close()
-                    else:
-                        stream.close()
+                except (OSError, MemoryError):
+                    # The client left, or no heap for its record or its task (or even the
+                    # wait for some): it sees its connection close, and accepting goes on
+                    # (ending this loop would stop the server for good).
+                    (conn if stream is None else stream).close()
                     gc.collect()
+                except BaseException:  # cancelled (close()) while it waited for heap
+                    conn.close()
+                    raise
         finally:
             self._close_socket()
 
     async def _room(self):
-        # Wait while the heap has less than _ROOM free, once collected, and another
-        # connection is open to give some back; with none open, drop the code cached for
-        # features (tinyweb.compat.forget) instead.
+        # Called with less than _ROOM free: wait while that stays so once collected and
+        # another connection is open to give some back; with none open, drop the code cached
+        # for features (tinyweb.compat.forget) instead.
         for _ in range(_WAITS):
-            if gc.mem_free() >= _ROOM:
-                return
             gc.collect()  # garbage counts as room once collected
             if gc.mem_free() >= _ROOM:
                 return
