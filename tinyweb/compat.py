@@ -99,13 +99,13 @@ def forget():
     That code is a cache: each module is imported again when next needed. load() calls this
     before an import when less than _RESERVE is free, and when an import finds no heap; the
     MicroPython and CircuitPython adapters when a new connection finds no room and no other
-    is open. So an app
-    that uses every feature needs heap for the modules one request uses, not for all of
-    them (docs/layout.md).
+    is open. So an app that uses every feature needs heap for the modules one request
+    uses, not for all of them (docs/layout.md).
     """
-    # Allocates nothing (no copy of the keys, no slice): in a short heap even a list freed at
-    # once may stay (a pointer left on the C stack) and split the heap for the import that
-    # follows. So one module is dropped per pass over sys.modules.
+    # Allocates almost nothing (no copy of the keys; only each dropped module's short name,
+    # key[8:]): in a short heap even a list freed at once may stay (a pointer left on the C
+    # stack) and split the heap for the import that follows. So one module is dropped per
+    # pass over sys.modules.
     modules = sys.modules
     while True:
         for key in modules:

@@ -9,7 +9,7 @@ that a board compiling from .py needs heap for one of the two at a time, not bot
 
 import sys
 
-from .compat import load, ticks_add, ticks_ms
+from .compat import const, load, ticks_add, ticks_ms
 from .request import HTTPException
 
 # Holds nothing between calls: dropped when the heap runs out, and loaded again (compat.load).
@@ -38,8 +38,8 @@ def is_peer_gone(exc):
 
 # After bad input the client may still be sending: this much is read (for at most this
 # long) before closing, so that the kernel does not reset the connection under our answer.
-_LINGER_BYTES = 16384
-_LINGER_MS = 1000
+_LINGER_BYTES = const(16384)
+_LINGER_MS = const(1000)
 
 
 def not_awaited(handler):
