@@ -2,10 +2,11 @@
 
 A change that makes the hello-world app or the full-feature app (every shared case: routes,
 parameters, REST resources, static files, forms, CORS, errors) need more heap fails here,
-on MicroPython's unix port, from the .mpy files a board gets. The caps are the smallest heap
-that served (bisected by `python -m bench --only heap-floor`, see docs/benchmarks.md) plus a
-margin of about 10% for the collector's run-to-run jitter; lower them when the code gets
-smaller, never raise them without saying why in the commit.
+on MicroPython's unix port, from the .mpy files a board gets and from the .py files mip
+installs. The caps are the smallest heap that served (bisected by `python -m bench --only
+heap-floor`, see docs/benchmarks.md) plus a margin of about 10% for the collector's
+run-to-run jitter (the .py caps of the 32-bit build are issue 8's goal, 64 KiB, instead);
+lower them when the code gets smaller, never raise them without saying why in the commit.
 """
 
 import http.client
@@ -211,6 +212,7 @@ def test_hello_world_compiled_from_py_serves_four_clients_in_its_capped_heap(py_
     cap = CAPS[word_bits()]["hello_py"]
     answers, log = hello_answers(py_lib, cap)
     assert answers == [(200, True)] * REQUESTS, "in %d KiB:\n%s" % (cap, log[-3000:])
+    assert "MemoryError" not in log
 
 
 def test_full_feature_app_compiled_from_py_answers_every_shared_case_in_its_capped_heap(py_lib):
@@ -220,6 +222,7 @@ def test_full_feature_app_compiled_from_py_answers_every_shared_case_in_its_capp
     cap = CAPS[word_bits()]["cases_py"]
     failures, log = failed_cases(py_lib, cap)
     assert failures == [], "in %d KiB:\n%r\n%s" % (cap, failures, log[-3000:])
+    assert "MemoryError" not in log
 
 
 def test_registering_a_route_or_resource_keeps_little_heap(lib, tmp_path):

@@ -153,7 +153,10 @@ def add_test_routes(app, pool, asyncio):
 
     @app.route("/_test/stats")
     async def stats(req, resp):
+        from tinyweb.adapters import circuitpython_socketpool as adapter
+
         body = dict(pool._test_stats, peak=state["peak"], conns=len(app.conns))
+        body["open"] = adapter._open  # connections the adapter counts as open
         await resp.send_body(json.dumps(body), "application/json")
 
     @app.route("/_test/big")
