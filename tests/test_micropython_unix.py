@@ -416,8 +416,9 @@ def test_a_connection_with_no_room_and_none_open_drops_the_code_cached_for_featu
 def test_a_module_loaded_with_little_heap_free_drops_the_cached_ones_first(micropython):
     """Before it imports a module, load() drops the cached ones when the heap has less free
     than compiling one takes: tinyweb.cookies, loaded by set_cookie() from tinyweb.status,
-    is loaded in place of status (which the request still runs), and the next request's
-    status in place of cookies. With room, both stay."""
+    is loaded in place of status (which the request still runs), and the next requests'
+    modules in place of cookies (the last, tinyweb.reasons, loaded by the redirect, drops
+    status). With room, both stay."""
     mp = limits_app(micropython, "load_room=1000")
     modules = loaded_after(mp, "/", "/redirect", "/cookie")  # / loads tinyweb.keepalive
     assert "tinyweb.cookies" in modules and "tinyweb.status" not in modules, modules
